@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeNamespace, KubeNetworkPolicy, IntOrString } from '../../lib/imports/k8s';
 import { Labels, MANAGED_BY } from '../../lib';
@@ -43,9 +43,3 @@ export function buildReferencePlatform(scope: Construct): Chart[] {
   return [tenants];
 }
 
-/** A cdk8s App holding the reference platform. */
-export function referenceApp(outdir?: string): App {
-  const app = new App({ outdir });
-  buildReferencePlatform(app);
-  return app;
-}
