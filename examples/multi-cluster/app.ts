@@ -1,6 +1,17 @@
+import { join } from 'path';
 import { App } from 'cdk8s';
+import { buildBankFederation } from './federation';
+import { buildBankWorkloads } from './workloads';
 
-/** Placeholder until the example lands: no apps. */
-export function apps(_outdir: string): App[] {
-  return [];
+/**
+ * The multi-cluster example: an EU bank with two EU data centres and an edge site. Two apps with separate output:
+ * `<outdir>/workloads/` holds the resource templates (applied to the Karmada API server like to any cluster) and
+ * `<outdir>/karmada/` the Karmada control-plane objects (propagation and override policies, quota, autoscaler).
+ */
+export function apps(outdir: string): App[] {
+  const workloadsApp = new App({ outdir: join(outdir, 'workloads') });
+  const karmadaApp = new App({ outdir: join(outdir, 'karmada') });
+  const workloads = buildBankWorkloads(workloadsApp);
+  buildBankFederation(karmadaApp, workloads);
+  return [workloadsApp, karmadaApp];
 }

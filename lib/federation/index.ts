@@ -1,1 +1,12 @@
-export {};
+export * from './cluster-scope';
+export * from './karmada-fleet';
+export * from './placement';
+export * from './spread-constraint';
+export * from './replica-scheduling';
+export * from './failover';
+export * from './selection';
+export * from './residency';
+export * from './karmada-propagation';
+export * from './karmada-override';
+export * from './federated-tenant-quota';
+export * from './federated-autoscaler';

@@ -1,1 +1,3 @@
-export {};
+export * from './tenant';
+export * from './stack-profile';
+export * from './sovereign-inference-stack';

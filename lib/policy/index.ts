@@ -1,1 +1,13 @@
-export {};
+export * from './types';
+export * from './labels';
+export * from './pod-specs';
+export * from './pod-security-pack';
+export * from './sovereignty-pack';
+export * from './reliability-pack';
+export * from './model-servers';
+export * from './suppression';
+export * from './report';
+export * from './engine';
+export * from './guardrails';
+export { parseCidr, cidrWithin } from './net';
+export { isDigestPinned, registryOf, fromApprovedRegistry } from './images';

@@ -1,1 +1,10 @@
-export {};
+export * from './container-image';
+export * from './serving-engine';
+export * from './model-source';
+export * from './pod-security';
+export * from './model-server';
+export * from './endpoint-picker';
+export * from './inference-gateway';
+export * from './model-route';
+export * from './model-monitoring';
+export * from './audit-log-shipper';

@@ -1,1 +1,3 @@
-export {};
+export * from './dependencies';
+export * from './prepare';
+export * from './synthesize';

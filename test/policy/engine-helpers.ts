@@ -1,0 +1,2 @@
+export { PolicyEngine, RulePack, Severity, PodSecurityPack } from '../../lib/policy';
+export { ValidationError as ValidationErrorLike } from '../../lib/core';
