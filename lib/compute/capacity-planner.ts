@@ -571,12 +571,14 @@ export function planCapacity(request: CapacityRequest): CapacityPlan {
       const maxT = Math.max(...tensorParallelDegrees(inv.gpusPerNode));
       let t = maxT;
       while (memoryPerGpu(estimate, t, cudaContextGiB) > usable + EPS) t *= 2;
+      const target = Math.ceil(inv.gpusPerNode / t) * t;
       throw ValidationError.invalidProp(PLANNER, {
         prop: `${prefix}.paramsBillions`, value: m.paramsBillions,
         allowed: `a model whose replica fits one node of ${inv.gpusPerNode} x ${inv.product.name} `
           + `(${round(usable * maxT, 1)} GiB usable); "${m.name}" needs ${round(estimate.totalGiB, 1)} GiB `
           + `(weights ${round(estimate.weightsGiB, 1)} + KV cache ${round(estimate.kvCacheGiB, 1)} + overhead ${round(estimate.overheadGiB, 1)}), `
-          + `i.e. ${t} ${inv.product.name} GPUs in one node: needs ${t - inv.gpusPerNode} more ${inv.product.name} GPUs per node`,
+          + `i.e. a tensor-parallel group of ${t} ${inv.product.name} GPUs in one node: needs ${target - inv.gpusPerNode} more `
+          + `${inv.product.name} GPUs per node (${target} per node; tensor-parallel degrees are powers of two dividing the GPUs per node)`,
         fix: 'use a lower precision (fp8, int4), a shorter context or fewer concurrent sequences, or nodes with more or larger GPUs',
       });
     }

@@ -331,9 +331,9 @@ function cnpgView(object: PolicyObject, spec: Json): PodView {
       allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false,
       readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: seccomp,
     };
-  const scPath = isObj(spec.securityContext) ? 'spec.securityContext' : isObj(spec.seccompProfile) ? 'spec.seccompProfile' : 'spec';
-  const podScPath = isObj(spec.podSecurityContext) ? 'spec.podSecurityContext'
-    : spec.postgresUID !== undefined ? 'spec.postgresUID' : isObj(spec.seccompProfile) ? 'spec.seccompProfile' : 'spec';
+  // without an override the operator defaults apply; findings then point at the spec fields that feed them
+  const scPath = isObj(spec.securityContext) ? 'spec.securityContext' : 'spec';
+  const podScPath = isObj(spec.podSecurityContext) ? 'spec.podSecurityContext' : 'spec';
   const postgres = mapped('postgres', {
     name: 'postgres',
     image: spec.imageName,

@@ -179,7 +179,7 @@ export class ModelServer extends Construct implements IWorkload {
     if (isKserve) {
       const spec: Record<string, any> = {
         model: { uri: props.source.uri, name: props.modelName },
-        labels: { ...labels },
+        labels: { ...labels, ...(props.disaggregation ? { 'llm-d.ai/role': 'decode' } : {}) },
         storageInitializer: { enabled: false },
         template: this.podSpec,
       };

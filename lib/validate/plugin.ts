@@ -62,7 +62,9 @@ export class ConformanceValidation {
   public readonly schemaDir: string;
 
   constructor(props: ConformanceValidationProps = {}) {
-    this.kubernetesVersion = String(props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+    const version: unknown = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    // An unquoted `kubernetesVersion: 1.30` in cdk8s.yaml arrives as the number 1.3.
+    this.kubernetesVersion = typeof version === 'number' ? version.toFixed(2) : String(version);
     this.schemaDir = props.schemas ? resolve(props.schemas) : defaultSchemaDir();
   }
 

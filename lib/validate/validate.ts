@@ -134,7 +134,8 @@ function findings(errors: readonly ErrorObject[], instance: unknown): Finding[] 
         break;
       case 'anyOf':
       case 'oneOf': {
-        const subs = errors.filter((s) => s !== e && s.schemaPath.startsWith(`${e.schemaPath}/`))
+        const subs = errors
+          .filter((s) => s !== e && s.schemaPath.startsWith(`${e.schemaPath}/`) && s.keyword !== 'anyOf' && s.keyword !== 'oneOf')
           .map((s) => subMessage(s, instance));
         const unique = [...new Set(subs)];
         const which = e.keyword === 'oneOf' ? 'exactly one' : 'at least one';

@@ -85,7 +85,7 @@ describe('planCapacity', () => {
       ],
     });
     const big = plan.models[0];
-    expect(big.share).toEqual({ kind: ShareKind.WHOLE, tensorParallel: 4, memoryGiBPerGpu: 46.74, gpuFraction: 4 });
+    expect(big.share).toEqual({ kind: ShareKind.WHOLE, tensorParallel: 4, memoryGiBPerGpu: 42.16, gpuFraction: 4 });
     expect(big.replicas).toEqual([{ replica: 0, node: 0, gpus: [0, 1, 2, 3] }]);
     const small = plan.models[1];
     expect(small.share.kind).toBe(ShareKind.MEMORY_SHARE);
@@ -109,7 +109,7 @@ describe('planCapacity', () => {
       models: [
         { name: 'tiny', paramsBillions: 0.5, contextLength: 4096, concurrentSequences: 4 },
         { name: 'mid', paramsBillions: 8, contextLength: 8192, concurrentSequences: 8 },
-        { name: 'big', paramsBillions: 27, precision: Precision.BF16 },
+        { name: 'big', paramsBillions: 14.7, contextLength: 8192, concurrentSequences: 8 },
       ],
     });
     expect(plan.models.map((m) => [m.share.kind, m.share.profile ?? m.share.tensorParallel])).toEqual([
@@ -141,8 +141,9 @@ describe('planCapacity', () => {
     const e = errorOf(() => planCapacity({ inventory: H100, models: [{ name: 'llama-405b', paramsBillions: 405 }] }));
     expect(e.message).toBe(
       'planner: invalid models[0].paramsBillions: 405. Allowed: a model whose replica fits one node of 8 x H100-80GB '
-      + '(576 GiB usable); "llama-405b" needs 892.2 GiB (weights 754.3 + KV cache 15.8 + overhead 76.4), '
-      + 'i.e. 16 H100-80GB GPUs in one node: needs 8 more H100-80GB GPUs per node. '
+      + '(576 GiB usable); "llama-405b" needs 862.3 GiB (weights 754.4 + KV cache 31.5 + overhead 76.4), '
+      + 'i.e. a tensor-parallel group of 16 H100-80GB GPUs in one node: needs 8 more H100-80GB GPUs per node '
+      + '(16 per node; tensor-parallel degrees are powers of two dividing the GPUs per node). '
       + 'Fix: use a lower precision (fp8, int4), a shorter context or fewer concurrent sequences, or nodes with more or larger GPUs');
   });
 
@@ -158,13 +159,12 @@ describe('planCapacity', () => {
       + 'Fix: add nodes, or lower replicas, precision or context length.');
   });
 
-  test('error: a TP group that fits no node (fragmentation) asks for a node', () => {
+  test('error: a TP degree that does not divide the GPUs per node asks for more GPUs per node', () => {
     const e = errorOf(() => planCapacity({
-      inventory: { product: GpuProduct.H100_80GB, nodes: 2, gpusPerNode: 4 },
-      sharing: GpuSharing.exclusive(),
-      models: [{ name: 'small', paramsBillions: 1, replicas: 2 }, { name: 'big', paramsBillions: 70.6, replicas: 1 }, { name: 'b', paramsBillions: 1, replicas: 3 }],
+      inventory: { product: GpuProduct.L4, nodes: 1, gpusPerNode: 6 }, sharing: GpuSharing.exclusive(),
+      models: [{ name: 'm0', paramsBillions: 14.7, precision: Precision.FP32, contextLength: 2048, concurrentSequences: 1 }],
     }));
-    expect(e.message).toContain('needs 1 more node of 4 x H100-80GB (tensor-parallel groups must fit on one node)');
+    expect(e.message).toContain('i.e. a tensor-parallel group of 4 L4 GPUs in one node: needs 2 more L4 GPUs per node (8 per node; ');
   });
 
   test.each([

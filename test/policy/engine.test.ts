@@ -1,4 +1,5 @@
-import { PolicyEngine, RulePack, Severity, PodSecurityPack, ValidationErrorLike } from './engine-helpers';
+import { PolicyEngine, RulePack, Severity, PodSecurityPack } from '../../lib/policy';
+import { ValidationError as ValidationErrorLike } from '../../lib/core';
 import { goodSet, objects, OPTIONS, deployment, defaultDeny } from './fixtures';
 
 describe('suppressions', () => {

@@ -59,6 +59,11 @@ describeWithSchemas('ConformanceValidation (cdk8s validation plugin)', (schemaDi
     expect(plugin.schemaDir).toBe(schemaDir);
   });
 
+  test('an unquoted YAML version (a number) is read as major.minor', () => {
+    expect(new ConformanceValidation({ kubernetesVersion: 1.3 as unknown as string }).kubernetesVersion).toBe('1.30');
+    expect(new ConformanceValidation({ kubernetesVersion: 1.36 as unknown as string }).kubernetesVersion).toBe('1.36');
+  });
+
   test('conformant manifests: success, no violations', async () => {
     const { context, recorded } = fakeContext([manifest('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n')]);
     await new ConformanceValidation({ schemas: schemaDir, kubernetesVersion: '1.34' }).validate(context);

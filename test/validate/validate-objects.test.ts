@@ -135,6 +135,20 @@ describeWithSchemas('validateObjects (strict conformance)', (schemaDir) => {
     ]);
   });
 
+  test('CRD oneOf/anyOf value validations (Gateway address must be an IP when type is IPAddress)', () => {
+    const gw = (address: object) => ({
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'g', namespace: 'n' },
+      spec: { gatewayClassName: 'c', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }], addresses: [address] },
+    });
+    expect(validateObjects([gw({ type: 'IPAddress', value: '10.0.0.1' }), gw({ type: 'Hostname', value: 'gw.local' })], options)).toEqual([]);
+    expect(brief(validateObjects([gw({ type: 'IPAddress', value: 'gw.local' })], options))).toEqual([{
+      severity: 'error',
+      path: 'spec.addresses[0]',
+      message: 'must satisfy exactly one of the alternatives (spec.addresses[0].value must match format "ipv4"; '
+        + 'spec.addresses[0].value must match format "ipv6"; spec.addresses[0].type not matching the forbidden shape)',
+    }]);
+  });
+
   test('unknown apiVersion', () => {
     const d = { ...deployment(), apiVersion: 'apps/v2' };
     expect(brief(validateObjects([d], options))).toEqual([
