@@ -153,7 +153,7 @@ function medianOf(runs: Measurement[]): Measurement {
 }
 
 const fmt = (ms: number | undefined): string => (ms === undefined ? '-' : ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
-const mb = (v: number | undefined): string => (v === undefined ? '-' : `${v.toFixed(0)} MB`);
+const mb = (v: number | undefined): string => (v === undefined ? '-' : v < 10 ? `${v.toFixed(1)} MB` : `${v.toFixed(0)} MB`);
 const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || !b ? '-' : `${(a / b).toFixed(2)}x`);
 const exponent = (t1: number | undefined, t2: number | undefined, n1: number, n2: number): string =>
   t1 === undefined || t2 === undefined || t1 <= 0 ? '-' : (Math.log(t2 / t1) / Math.log(n2 / n1)).toFixed(2);
@@ -281,13 +281,13 @@ function report(o: Options, results: Results, started: Date, profile?: string): 
     lines.push('');
     lines.push('### (e) conformance validation and policy packs over the output');
     lines.push('');
-    lines.push('| models | objects | conformance | errors | policy packs | total | peak RSS |');
-    lines.push('|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push('| models | objects | conformance | errors | policy packs | findings | total | peak RSS |');
+    lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const n of o.sizes.filter((s) => s <= o.validateMax)) {
       const e = get('validate', n);
       if (!e) continue;
       const x = e.extra ?? {};
-      lines.push(`| ${n} | ${e.objects ?? '-'} | ${fmt(x.conformanceMs as number)} | ${x.conformanceErrors ?? '-'} | ${fmt(x.policyMs as number)} | ${fmt(e.totalMs)} | ${mb(e.peakRssMB)} |${e.note ? ` ${e.note}` : ''}`);
+      lines.push(`| ${n} | ${e.objects ?? '-'} | ${fmt(x.conformanceMs as number)} | ${x.conformanceErrors ?? '-'} | ${fmt(x.policyMs as number)} | ${x.policyFindings ?? '-'} | ${fmt(e.totalMs)} | ${mb(e.peakRssMB)} |${e.note ? ` ${e.note}` : ''}`);
     }
   }
   if (o.cases.includes('planner')) {

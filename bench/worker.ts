@@ -184,17 +184,19 @@ function validate(job: Job, outdir: string): Measurement {
   } else {
     notes.push(validateObjects ? 'no schema directory' : 'lib/validate validateObjects missing');
   }
-  const runPacks = (policy?.evaluatePolicies ?? policy?.runPolicyPacks ?? policy?.evaluate) as
-    | ((objects: readonly unknown[]) => unknown)
+  // Policy packs over plain manifests (every pack: pod security, sovereignty, reliability).
+  const checkManifests = policy?.checkManifests as
+    | ((objects: readonly unknown[]) => { readonly findings: readonly unknown[] })
     | undefined;
-  if (runPacks) {
+  if (checkManifests) {
     const t0 = performance.now();
-    runPacks(objects);
+    const report = checkManifests(objects);
     const ms = performance.now() - t0;
     totalMs += ms;
     extra.policyMs = ms;
+    extra.policyFindings = report.findings.length;
   } else {
-    notes.push('lib/policy pack runner missing');
+    notes.push('lib/policy checkManifests missing');
   }
   return { ok: notes.length === 0, note: notes.join('; ') || undefined, objects: objects.length, constructMs, totalMs, peakRssMB: peakRssMB(), extra };
 }

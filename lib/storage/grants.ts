@@ -35,7 +35,7 @@ export function addRequirement(list: SecretRequirement[], req: SecretRequirement
 function describe(x: unknown): string {
   if (x instanceof Construct) return `${x.constructor.name} at ${x.node.path}`;
   if (x === null || x === undefined) return String(x);
-  if (typeof x === 'object') return `${(x as object).constructor?.name ?? 'object'} ${renderValue(x).slice(0, 80)}`;
+  if (typeof x === 'object') return `${(x as object).constructor?.name ?? 'Object'} with keys [${Object.keys(x as object).join(', ')}]`;
   return renderValue(x);
 }
 

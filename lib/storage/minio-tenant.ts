@@ -170,11 +170,14 @@ export class MinioTenant extends Construct {
       prometheusOperator: this.prometheus,
       poolsMetadata: { labels: { [Labels.DATA_BEARING]: 'true' } },
       buckets: Lazy.any({
-        produce: () => (this._buckets.length === 0 ? undefined : this._buckets.filter((b) => b.managed).map((b) => ({
-          name: b.bucketName,
-          objectLock: b.objectLock,
-          ...(b._explicitRegion ? { region: b._explicitRegion } : {}),
-        }))),
+        produce: () => {
+          const managed = this._buckets.filter((b) => b.managed);
+          return managed.length === 0 ? undefined : managed.map((b) => ({
+            name: b.bucketName,
+            objectLock: b.objectLock,
+            ...(b._explicitRegion ? { region: b._explicitRegion } : {}),
+          }));
+        },
       }),
       ...(env.length > 0 ? { env } : {}),
       ...(props.encryption ? { kes: this.renderKes(props.encryption) } : {}),

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import fc from 'fast-check';
 import { BucketAccess } from '../../lib/core';
@@ -7,7 +7,7 @@ import { expectConformant } from '../support/conformance';
 import { describeWithSchemas } from '../support/schemas';
 import { MC_IMAGE, MINIO_IMAGE, TestWorkload, errorOf, expectNoSecretValues } from './test-workload';
 
-function setup(): { chart: Construct; tenant: MinioTenant } {
+function setup(): { chart: Chart; tenant: MinioTenant } {
   const chart = Testing.chart();
   const tenant = new MinioTenant(chart, 'Objects', { image: MINIO_IMAGE, clientImage: MC_IMAGE, pools: [{ servers: 1, volumesPerServer: 4 }] });
   return { chart, tenant };
