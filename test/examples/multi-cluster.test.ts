@@ -84,7 +84,7 @@ describe('multi-cluster example', () => {
       ]);
       expect(p.spec.failover.application).toEqual({ decisionConditions: { tolerationSeconds: 300 }, purgeMode: 'Directly' });
     }
-    const eu = SITES.filter((site) => site.jurisdiction === 'eu').map((site) => site.name);
+    const eu: string[] = SITES.filter((site) => site.jurisdiction === 'eu').map((site) => site.name);
     const placed = data[0].spec.placement.clusterAffinities.flatMap((a: any) => a.clusterNames);
     expect(placed.every((c: string) => eu.includes(c))).toBe(true);
     const dataNs = data.find((p) => p.kind === 'PropagationPolicy').spec.resourceSelectors;
