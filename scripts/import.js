@@ -10,7 +10,9 @@
  * `k8s@1.34.0` is generated from `kubernetes/v1.34.0-cdk8s-swagger-v2/_definitions.json`: cdk8s-cli's k8s importer
  * downloads that file from a hard-coded URL, so its download function is pointed at the local copy instead.
  *
- * Usage: node scripts/import.js            (regenerate everything)
+ * Usage: node scripts/import.js                       regenerate everything into lib/imports/
+ *        node scripts/import.js --outdir DIR          write elsewhere (e.g. to compare with the committed files)
+ *        node scripts/import.js --only k8s,keda-scaledobject   regenerate some imports only
  */
 'use strict';
 const fs = require('fs');
@@ -24,7 +26,28 @@ if (!fs.existsSync(schemas)) {
   process.exit(2);
 }
 const config = YAML.parse(fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf8'));
-const outdir = path.join(root, config.importDirectory || 'imports');
+
+function flag(name) {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return undefined;
+  const value = process.argv[i + 1];
+  if (!value || value.startsWith('--')) {
+    console.error(`import: ${name} needs a value`);
+    process.exit(2);
+  }
+  return value;
+}
+const outdir = path.resolve(flag('--outdir') || path.join(root, config.importDirectory || 'imports'));
+const only = flag('--only') ? new Set(flag('--only').split(',')) : undefined;
+const importName = (spec) => (spec.startsWith('k8s@') ? 'k8s' : spec.split(':=')[0]);
+if (only) {
+  const known = new Set(config.imports.map(importName));
+  const unknown = [...only].filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    console.error(`import: unknown import(s) ${unknown.join(', ')}; cdk8s.yaml lists: ${[...known].join(', ')}`);
+    process.exit(2);
+  }
+}
 
 // cdk8s-cli does not export its importers; load them by file path from the installed package.
 const cli = path.dirname(require.resolve('cdk8s-cli/package.json'));
@@ -42,9 +65,10 @@ function findLocal(fileName) {
 }
 
 async function main() {
-  fs.rmSync(outdir, { recursive: true, force: true });
+  if (!only) fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });
   for (const spec of config.imports) {
+    if (only && !only.has(importName(spec))) continue;
     const options = { outdir, targetLanguage: 'typescript' };
     if (spec.startsWith('k8s@')) {
       const version = spec.split('@')[1];
