@@ -5,7 +5,7 @@ import {
   AutoscalingMetric, FederatedAutoscaler, FederatedTenantQuota, KarmadaFleet, KarmadaOverride, KarmadaPropagation,
   Placement, PurgeMode, ReplicaScheduling, SpreadConstraint,
 } from '../../lib/federation';
-import { BankWorkloads, EDGE_DEVICE_CLASS } from './workloads';
+import { BankWorkloads } from './workloads';
 
 /** The bank's sites: two EU data centres and an edge site at the Zurich branch (Swiss jurisdiction). */
 export const SITES = [
@@ -80,7 +80,7 @@ export function buildBankFederation(scope: Construct, workloads: BankWorkloads):
     rules: [{
       target: Placement.labels({ [SITE_TYPE_LABEL]: 'edge' }),
       imageRegistry: SITES[2].mirror,
-      deviceClassName: EDGE_DEVICE_CLASS,
+      deviceClassName: workloads.edgePool.deviceClassName,
       nodeSelector: { 'bank.example/inference': 'true' },
     }],
   });

@@ -7,3 +7,4 @@ export * from './minio-bucket';
 export * from './cnpg-instances';
 export * from './vector-engine';
 export * from './vector-store';
+export * from './plus-workload';

@@ -48,7 +48,7 @@ describe('multi-cluster example', () => {
       'PropagationPolicy bank-data/data',
       'OverridePolicy bank-models/siteoverrides',
       'OverridePolicy bank-models/edgeoverrides',
-      'OverridePolicy bank-models/edgeoverrides-llm-gpu',
+      'OverridePolicy bank-models/edgeoverrides-dc-h100-gpu',
       'FederatedResourceQuota bank-models/federated-quota',
       'FederatedHPA bank-models/llm',
     ]);
@@ -96,8 +96,8 @@ describe('multi-cluster example', () => {
     expect(op('siteoverrides').spec.overrideRules.map((r: any) => [r.targetCluster.clusterNames[0], r.overriders.imageOverrider[0].value])).toEqual([
       ['eu-fra-1', 'registry.fra.bank.internal'], ['eu-ams-1', 'registry.ams.bank.internal'],
     ]);
-    expect(op('edgeoverrides-llm-gpu').spec.overrideRules[0].overriders.plaintext).toEqual([
-      { operator: 'replace', path: '/spec/spec/devices/requests/0/exactly/deviceClassName', value: 'bank-gpu-edge' },
+    expect(op('edgeoverrides-dc-h100-gpu').spec.overrideRules[0].overriders.plaintext).toEqual([
+      { operator: 'replace', path: '/spec/spec/devices/requests/0/exactly/deviceClassName', value: 'edge-l4.gpu.nvidia.com' },
     ]);
   });
 
