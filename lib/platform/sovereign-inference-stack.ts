@@ -14,8 +14,10 @@ import { ModelMonitoring } from '../serving/model-monitoring';
 import { ModelRoute } from '../serving/model-route';
 import { DisaggregationOptions, ModelServer } from '../serving/model-server';
 import { ModelSource, ModelSourceKind } from '../serving/model-source';
+import { RetrievalApi } from '../serving/retrieval-api';
 import { ServingEngineKind } from '../serving/serving-engine';
 import { Guardrails } from '../policy/guardrails';
+import type { IVectorStore, VectorStoreGrant } from '../storage/vector-store';
 import { StackProfile } from './stack-profile';
 import { Tenant } from './tenant';
 import { IBucket } from '../core';
@@ -26,11 +28,11 @@ export interface IPlanningGpuProvider extends IGpuProvider {
   plan(models: readonly ModelSpec[]): CapacityPlan;
 }
 
-/** A vector store (RAG) the stack can grant retrieval access to. */
-export interface IRetrievalStore {
-  /** Gives `workload` read access to the store (connection Secret and network edge). */
-  grantRead(workload: IWorkload): unknown;
-}
+/**
+ * A vector store (RAG) the stack can grant retrieval access to: a `VectorStore` of lib/storage, or anything with the
+ * same read grant.
+ */
+export type IRetrievalStore = Pick<IVectorStore, 'grantRead'>;
 
 /** The images the stack runs; all from the private registry, pinned by digest. */
 export interface StackImages {
@@ -40,6 +42,11 @@ export interface StackImages {
   readonly endpointPicker?: ContainerImage;
   /** Vector, the audit-log shipper. Required with an audit bucket. @default - none */
   readonly auditLogShipper?: ContainerImage;
+  /**
+   * The tenants' retrieval (RAG) API. With a `vectorStore`, each tenant gets a {@link RetrievalApi} running it,
+   * granted read access to the store. @default - no retrieval API (grant your own workloads with `grantRetrieval`)
+   */
+  readonly retrievalApi?: ContainerImage;
 }
 
 /** Where Prometheus runs and how KEDA reaches it. */
@@ -106,8 +113,16 @@ export interface SovereignInferenceStackProps {
   readonly models?: readonly InferenceModelProps[];
   /** WORM bucket inference requests are logged into. @default - no request logging */
   readonly auditBucket?: IBucket;
-  /** RAG vector store. @default - none */
+  /**
+   * RAG vector store (`VectorStore` of lib/storage). With `images.retrievalApi` every tenant gets a retrieval API
+   * with a read grant on it (connection Secret references and one NetworkFlow to the store's pods on its port);
+   * other RAG workloads get the same with {@link SovereignInferenceStack.grantRetrieval}.
+   * @see https://github.com/pgvector/pgvector
+   * @default - none
+   */
   readonly vectorStore?: IRetrievalStore;
+  /** Replicas of each tenant's retrieval API. @default 2 */
+  readonly retrievalReplicas?: number;
   /** Pods allowed to call the tenants' gateways. @default [] (nobody) */
   readonly clients?: readonly NetworkEndpoint[];
   /** GatewayClass of the tenants' Gateways. @default 'istio' */
@@ -166,6 +181,10 @@ export class SovereignInferenceStack extends Construct {
   public readonly auditShippers: ReadonlyMap<string, AuditLogShipper>;
   /** Local model volumes by tenant name (edge). */
   public readonly modelVolumes: ReadonlyMap<string, KubePersistentVolumeClaim>;
+  /** Retrieval (RAG) APIs by tenant name (with `vectorStore` and `images.retrievalApi`). */
+  public readonly retrievalApis: ReadonlyMap<string, RetrievalApi>;
+  /** The vector store read grants of the retrieval APIs, by tenant name. */
+  public readonly retrievalGrants: ReadonlyMap<string, VectorStoreGrant>;
   /** Resolved monitoring options. */
   public readonly monitoring: MonitoringOptions;
   /** The capacity plan of all models so far (datacenter). */
@@ -222,6 +241,15 @@ export class SovereignInferenceStack extends Construct {
       }
       props.images.auditLogShipper.validate(this.node.path, 'images.auditLogShipper', props.registry);
     }
+    if (props.images.retrievalApi) {
+      if (!props.vectorStore) {
+        throw ValidationError.invalidProp(this, {
+          prop: 'images.retrievalApi', value: props.images.retrievalApi.reference, allowed: 'a retrieval API image only together with vectorStore',
+          fix: 'pass the VectorStore the retrieval API reads as vectorStore, or remove images.retrievalApi.',
+        });
+      }
+      props.images.retrievalApi.validate(this.node.path, 'images.retrievalApi', props.registry);
+    }
 
     const labels = { [Labels.APP_PART_OF]: 'sovereign-inference-stack', [Labels.APP_MANAGED_BY]: MANAGED_BY };
     this.priorityClass = new KubePriorityClass(this, 'PriorityClass', {
@@ -235,6 +263,8 @@ export class SovereignInferenceStack extends Construct {
     const gateways = new Map<string, InferenceGateway>();
     const shippers = new Map<string, AuditLogShipper>();
     const volumes = new Map<string, KubePersistentVolumeClaim>();
+    const retrievalApis = new Map<string, RetrievalApi>();
+    const retrievalGrants = new Map<string, VectorStoreGrant>();
     for (const tenant of props.tenants) {
       const scopeT = new Construct(this, tenant.name);
       const gateway = new InferenceGateway(scopeT, 'Gateway', {
@@ -259,6 +289,24 @@ export class SovereignInferenceStack extends Construct {
         });
         shippers.set(tenant.name, shipper);
       }
+      if (props.vectorStore && props.images.retrievalApi) {
+        const api = new RetrievalApi(scopeT, 'Retrieval', {
+          namespace: tenant.namespace, tenant: tenant.name, image: props.images.retrievalApi,
+          replicas: props.retrievalReplicas, serviceAccountName: tenant.serviceAccountName,
+        });
+        // the store's read grant: connection env (credentials from its Secret) + one flow to its pods
+        retrievalGrants.set(tenant.name, props.vectorStore.grantRead(api));
+        // the retrieval API embeds queries and generates answers through the tenant's gateway
+        new NetworkFlow(scopeT, 'RetrievalToGateway', {
+          name: stableName([api.name, 'to-gateway']), from: api.endpoint, to: gateway.endpoint, ports: [{ port: gateway.httpPort }],
+        });
+        for (const client of props.clients ?? []) {
+          new NetworkFlow(scopeT, `ClientToRetrieval-${client.namespace}`, {
+            name: stableName([client.namespace, 'to', api.name]), from: client, to: api.endpoint, ports: [{ port: api.port }],
+          });
+        }
+        retrievalApis.set(tenant.name, api);
+      }
       if (this.profile.isEdge) {
         volumes.set(tenant.name, new KubePersistentVolumeClaim(scopeT, 'ModelVolume', {
           metadata: {
@@ -276,6 +324,8 @@ export class SovereignInferenceStack extends Construct {
     this.gateways = gateways;
     this.auditShippers = shippers;
     this.modelVolumes = volumes;
+    this.retrievalApis = retrievalApis;
+    this.retrievalGrants = retrievalGrants;
 
     props.models?.forEach((m) => this.addModel(m));
   }
@@ -291,10 +341,11 @@ export class SovereignInferenceStack extends Construct {
   }
 
   /**
-   * Gives `workload` (a RAG retriever) read access to the stack's vector store and returns what the store's grant
-   * returned. Throws if the stack has no vector store.
+   * Gives `workload` (a RAG retriever) read access to the stack's vector store: the connection env vars (credentials
+   * as Secret references) and one NetworkFlow from the workload's pods to the store's pods on the store's port,
+   * nothing broader. Returns the store's grant. Throws if the stack has no vector store.
    */
-  public grantRetrieval(workload: IWorkload): unknown {
+  public grantRetrieval(workload: IWorkload): VectorStoreGrant {
     if (!this.props.vectorStore) {
       throw ValidationError.invalidProp(this, {
         prop: 'vectorStore', value: undefined, allowed: 'a VectorStore when retrieval is granted',

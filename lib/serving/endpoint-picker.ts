@@ -37,6 +37,15 @@ export interface EndpointPickerProps {
  * (prefix-cache-aware and queue-aware scoring, as in the upstream sample configs) + the namespaced RBAC it needs to
  * watch pods and the pool. It is the only pod of the stack that mounts a ServiceAccount token (it reads the API).
  *
+ * Command line (the llm-d scheduler runs the Gateway API Inference Extension EPP runner, whose flags these are):
+ * `--pool-name`, `--pool-namespace`, `--config-file`, `--grpc-port` 9002 (ext-proc, the gateway calls it),
+ * `--grpc-health-port` 9003 (gRPC health service `inference-extension`, used by the probes), `--metrics-port` 9090.
+ * `--metrics-endpoint-auth=false`: with the upstream default (true) the metrics endpoint authenticates every scrape
+ * with TokenReview/SubjectAccessReview, which needs a cluster-wide ClusterRole this namespaced picker does not get;
+ * access to the metrics port is instead limited by NetworkPolicy to the Prometheus pods. `NAMESPACE` and `POD_NAME`
+ * come from the downward API, as in the upstream manifests.
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/blob/main/cmd/epp/runner/options.go
  * @see https://github.com/llm-d/llm-d-inference-scheduler
  * @see https://gateway-api-inference-extension.sigs.k8s.io/
  */
@@ -162,7 +171,13 @@ export class EndpointPicker extends Construct {
                 '--grpc-port', String(EPP_GRPC_PORT),
                 '--grpc-health-port', String(EPP_HEALTH_PORT),
                 '--metrics-port', String(EPP_METRICS_PORT),
+                // boolean flags take `=value` (pflag); see the class doc for why metrics auth is off
+                '--metrics-endpoint-auth=false',
                 '--zap-encoder', 'json',
+              ],
+              env: [
+                { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
               ],
               ports: [
                 { name: 'grpc', containerPort: EPP_GRPC_PORT, protocol: 'TCP' },

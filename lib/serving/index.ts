@@ -8,3 +8,4 @@ export * from './inference-gateway';
 export * from './model-route';
 export * from './model-monitoring';
 export * from './audit-log-shipper';
+export * from './retrieval-api';

@@ -79,7 +79,14 @@ export interface ModelServerProps {
  * bucket grant's Secret, endpoint from the bucket), so KServe's storage initializer is disabled and the process
  * that reads the weights is the one that got the grant.
  *
+ * Pod labels (KServe engine): `spec.template` is a bare PodSpec without metadata. The selector labels the
+ * NetworkPolicies, the PDB and the InferencePool use go into `spec.labels` (decode/main pods) and
+ * `spec.prefill.labels` (prefill pods): the LLMInferenceService controller copies these WorkloadSpec labels onto the
+ * pod templates of the Deployments it creates (`utils.PropagateMap(llmSvc.Spec.Labels, &template.Labels)`), while
+ * `metadata.labels` of the resource only reach the pods for a few approved prefixes (Kueue, local model cache).
+ *
  * @see https://kserve.github.io/website/docs/model-serving/generative-inference/llmisvc/llmisvc-overview
+ * @see https://github.com/kserve/kserve/blob/master/pkg/controller/v1alpha2/llmisvc/workload_single_node.go
  * @see https://docs.vllm.ai/en/latest/models/extensions/runai_model_streamer.html
  */
 export class ModelServer extends Construct implements IWorkload {

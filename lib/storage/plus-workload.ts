@@ -32,17 +32,18 @@ export class PlusWorkload extends Construct implements IWorkload {
    * Throws a `ValidationError` if `workload` is not a cdk8s-plus-29 workload or has no `metadata.namespace`.
    */
   public static of(workload: kplus.AbstractPod): PlusWorkload {
-    if (!(workload instanceof kplus.AbstractPod)) {
-      throw ValidationError.invalidProp(workload instanceof Construct ? workload : 'PlusWorkload.of', {
+    const given: unknown = workload;
+    if (!(given instanceof kplus.AbstractPod)) {
+      throw ValidationError.invalidProp(given instanceof Construct ? given : 'PlusWorkload.of', {
         prop: 'workload',
-        value: describe(workload),
+        value: describe(given),
         allowed: ACCEPTED,
         fix: 'pass the cdk8s-plus-29 object itself; for anything else (a raw KubeDeployment, a CRD), implement IWorkload.',
       });
     }
     const existing = workload.node.tryFindChild(workload.node.id);
     if (existing instanceof PlusWorkload) return existing;
-    return new PlusWorkload(workload);
+    return new PlusWorkload(workload, endpointOf(workload));
   }
 
   /** The wrapped cdk8s-plus workload. */
@@ -55,28 +56,10 @@ export class PlusWorkload extends Construct implements IWorkload {
   private readonly secrets = new Map<string, kplus.ISecret>();
   private readonly configMaps = new Map<string, kplus.IConfigMap>();
 
-  private constructor(workload: kplus.AbstractPod) {
+  private constructor(workload: kplus.AbstractPod, endpoint: NetworkEndpoint) {
     super(workload, workload.node.id);
     this.workload = workload;
-    const namespace = workload.metadata.namespace;
-    if (namespace === undefined || !isDns1123Label(namespace)) {
-      throw ValidationError.invalidProp(workload, {
-        prop: 'metadata.namespace',
-        value: namespace,
-        allowed: 'a namespace name (a DNS-1123 label) set on the workload or on its chart',
-        fix: 'set metadata: { namespace: "..." } on the workload or namespace on its Chart; grants create namespaced NetworkPolicies, and the default namespace is not used.',
-      });
-    }
-    const address = workload.podMetadata.getLabel(kplus.Pod.ADDRESS_LABEL);
-    /* istanbul ignore next: cdk8s-plus labels every pod of a workload (and every Pod) with its address */
-    if (address === undefined) {
-      throw ValidationError.invalidProp(workload, {
-        prop: `podMetadata.labels["${kplus.Pod.ADDRESS_LABEL}"]`,
-        value: address,
-        allowed: 'the address label cdk8s-plus puts on the pods of every workload',
-      });
-    }
-    this.endpoint = { namespace, podSelector: { [kplus.Pod.ADDRESS_LABEL]: address } };
+    this.endpoint = endpoint;
     markWorkload(this);
     // Containers added after a grant get the variables when the app is validated (before any synthesis).
     this.node.addValidation({ validate: () => this.applyAll() });
@@ -161,6 +144,23 @@ export class PlusWorkload extends Construct implements IWorkload {
     }
     return kplus.EnvValue.fromConfigMap(configMap, key);
   }
+}
+
+/** The endpoint of a cdk8s-plus workload; throws (before anything is attached to it) without a valid namespace. */
+function endpointOf(workload: kplus.AbstractPod): NetworkEndpoint {
+  const namespace = workload.metadata.namespace;
+  if (namespace === undefined || !isDns1123Label(namespace)) {
+    throw ValidationError.invalidProp(workload, {
+      prop: 'metadata.namespace',
+      value: namespace,
+      allowed: 'a namespace name (a DNS-1123 label) set on the workload or on its chart',
+      fix: 'set metadata: { namespace: "..." } on the workload or namespace on its Chart; grants create namespaced NetworkPolicies, and the default namespace is not used.',
+    });
+  }
+  // cdk8s-plus labels the pods of every workload (and every Pod) with their address, whatever `select` says,
+  // and offers no way to remove the label.
+  const address = workload.podMetadata.getLabel(kplus.Pod.ADDRESS_LABEL) as string;
+  return { namespace, podSelector: { [kplus.Pod.ADDRESS_LABEL]: address } };
 }
 
 /** The Kubernetes shape of an env value (`value` or `valueFrom`), without undefined fields. */

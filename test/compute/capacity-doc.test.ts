@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { REFERENCE_MIX, referenceMixMarkdown } from '../../lib/compute';
 
-const DOC = join(__dirname, '..', '..', 'docs', 'capacity-planner.md');
+const ROOT = join(__dirname, '..', '..');
 const BEGIN = '<!-- BEGIN reference-mix (generated) -->';
 const END = '<!-- END reference-mix (generated) -->';
 
@@ -13,8 +13,9 @@ test('the reference mix has at least 20 models of mixed sizes', () => {
   expect(Math.max(...sizes)).toBeGreaterThan(60);
 });
 
-test('the table in docs/capacity-planner.md matches the planner', () => {
-  const doc = readFileSync(DOC, 'utf8');
+test.each(['docs/capacity-planner.md', 'README.md'])('the reference-mix table in %s matches the planner', (file) => {
+  const path = join(ROOT, file);
+  const doc = readFileSync(path, 'utf8');
   const start = doc.indexOf(BEGIN);
   const end = doc.indexOf(END);
   expect(start).toBeGreaterThanOrEqual(0);
@@ -22,7 +23,7 @@ test('the table in docs/capacity-planner.md matches the planner', () => {
   const expected = `${BEGIN}\n${referenceMixMarkdown()}\n${END}`;
   const actual = doc.slice(start, end + END.length);
   if (actual !== expected && process.env.UPDATE_DOCS) {
-    writeFileSync(DOC, doc.slice(0, start) + expected + doc.slice(end + END.length));
+    writeFileSync(path, doc.slice(0, start) + expected + doc.slice(end + END.length));
     return;
   }
   expect(actual).toBe(expected);
