@@ -64,7 +64,22 @@ export interface ReferencePlatformConfig {
   readonly imageDigests?: Partial<ReferenceImageDigests>;
   /** CIDRs of the Kubernetes API server endpoints (for the endpoint pickers). @default ['10.0.0.10/32'] */
   readonly apiServerCidrs?: readonly string[];
+  /** The pgvector RAG store. @default DEFAULT_VECTOR_STORE */
+  readonly vectorStore?: ReferenceVectorStoreConfig;
 }
+
+/** The pgvector RAG store (CloudNativePG) and its backups. */
+export interface ReferenceVectorStoreConfig {
+  /** PostgreSQL instances (1 primary + standbys). */
+  readonly instances: number;
+  /** Volume size per instance, in GiB. */
+  readonly storageGiB: number;
+  /** Days of base backups and WAL kept in the backup bucket. */
+  readonly backupRetentionDays: number;
+}
+
+/** Three instances of 50 GiB, 30 days of backups. */
+export const DEFAULT_VECTOR_STORE: ReferenceVectorStoreConfig = { instances: 3, storageGiB: 50, backupRetentionDays: 30 };
 
 /** Digests of the images the reference platform runs, by role. */
 export interface ReferenceImageDigests {
@@ -73,6 +88,10 @@ export interface ReferenceImageDigests {
   readonly vector: string;
   readonly minio: string;
   readonly mc: string;
+  /** PostgreSQL operand with pgvector and pgaudit (a mirror of the CloudNativePG `standard` image). */
+  readonly postgres: string;
+  /** The hospital's retrieval (RAG) API. */
+  readonly retrievalApi: string;
 }
 
 /**
@@ -85,6 +104,8 @@ export const DEFAULT_IMAGE_DIGESTS: ReferenceImageDigests = {
   vector: 'sha256:' + '3'.repeat(64),
   minio: 'sha256:' + '4'.repeat(64),
   mc: 'sha256:' + '5'.repeat(64),
+  postgres: 'sha256:' + '7'.repeat(64),
+  retrievalApi: 'sha256:' + '8'.repeat(64),
 };
 
 /** The hospital: radiology and claims tenants, three models of different sizes on an H100-80GB pool. */

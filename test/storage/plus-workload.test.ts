@@ -123,6 +123,19 @@ describe('PlusWorkload', () => {
     expect(PlusWorkload.of(pod).endpoint.podSelector).toEqual({ [ADDR]: pod.metadata.getLabel(ADDR) });
   });
 
+  test('select: false: the selector is still the address label on the pod template, never the broader app label', () => {
+    const chart = Testing.chart();
+    const deployment = new kplus.Deployment(chart, 'Server', {
+      metadata: { namespace: 'team-a' }, select: false, podMetadata: { labels: { app: 'server' } }, containers: [container()],
+    });
+    deployment.select(kplus.LabelSelector.of({ labels: { app: 'server' } }));
+    const w = PlusWorkload.of(deployment);
+    const d = Testing.synth(chart)[0];
+    expect(d.spec.selector).toEqual({ matchLabels: { app: 'server' } });
+    expect(d.spec.template.metadata.labels).toEqual({ app: 'server', [ADDR]: 'test-Server-c8493d2a' });
+    expect(w.endpoint.podSelector).toEqual({ [ADDR]: 'test-Server-c8493d2a' });
+  });
+
   test('of() is idempotent: one adapter per workload', () => {
     const chart = new Chart(Testing.app(), 'apps', { namespace: 'team-a' });
     const deployment = new kplus.Deployment(chart, 'Server', { containers: [container()] });
