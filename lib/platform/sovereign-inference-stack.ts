@@ -65,6 +65,12 @@ export const DEFAULT_MONITORING: MonitoringOptions = {
   prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090',
 };
 
+/** Options of {@link SovereignInferenceStackProps.localAuditLog}. */
+export interface LocalAuditLogOptions {
+  /** Size of each tenant's audit volume, in GiB. @default 10 */
+  readonly volumeGiB?: number;
+}
+
 /** One model of the stack. */
 export interface InferenceModelProps {
   /** Model name (DNS-1123 label, unique in the stack): object names and the route path `/models/<name>`. */
@@ -111,8 +117,15 @@ export interface SovereignInferenceStackProps {
   readonly profile?: StackProfile;
   /** Models to add right away (same as calling addModel for each). @default [] */
   readonly models?: readonly InferenceModelProps[];
-  /** WORM bucket inference requests are logged into. @default - no request logging */
+  /** WORM bucket inference requests are logged into. @default - no request logging (unless `localAuditLog`) */
   readonly auditBucket?: IBucket;
+  /**
+   * Edge profile only, for sites without an object store: log inference requests to a local PersistentVolumeClaim
+   * per tenant instead of a WORM bucket. The trail is not immutable (see AuditLogShipper); ship it to the
+   * datacenter's WORM bucket where that is required. Exclusive with `auditBucket`.
+   * @default - no local request logging
+   */
+  readonly localAuditLog?: LocalAuditLogOptions;
   /**
    * RAG vector store (`VectorStore` of lib/storage). With `images.retrievalApi` every tenant gets a retrieval API
    * with a read grant on it (connection Secret references and one NetworkFlow to the store's pods on its port);
@@ -232,10 +245,28 @@ export class SovereignInferenceStack extends Construct {
         fix: 'pass the GpuPool the models run on, or use StackProfile.edge() for CPU serving.',
       });
     }
-    if (props.auditBucket) {
+    if (props.localAuditLog) {
+      if (props.auditBucket) {
+        throw ValidationError.invalidProp(this, {
+          prop: 'localAuditLog', value: props.localAuditLog, allowed: 'either auditBucket or localAuditLog, not both',
+          fix: 'keep auditBucket (WORM) wherever an object store is reachable; remove localAuditLog.',
+        });
+      }
+      if (!this.profile.isEdge) {
+        throw ValidationError.invalidProp(this, {
+          prop: 'localAuditLog', value: props.localAuditLog, allowed: 'only with StackProfile.edge() (a local volume is not WORM)',
+          fix: 'log to a WORM bucket with auditBucket (e.g. a MinioBucket with object lock).',
+        });
+      }
+      const size = props.localAuditLog.volumeGiB ?? 10;
+      if (!Number.isInteger(size) || size < 1) {
+        throw ValidationError.invalidProp(this, { prop: 'localAuditLog.volumeGiB', value: size, allowed: 'an integer >= 1' });
+      }
+    }
+    if (props.auditBucket || props.localAuditLog) {
       if (!props.images.auditLogShipper) {
         throw ValidationError.invalidProp(this, {
-          prop: 'images.auditLogShipper', value: undefined, allowed: 'the Vector image, pinned by digest, when auditBucket is set',
+          prop: 'images.auditLogShipper', value: undefined, allowed: 'the Vector image, pinned by digest, when auditBucket or localAuditLog is set',
           fix: 'mirror the Vector image into your registry and pass it as images.auditLogShipper.',
         });
       }
@@ -277,11 +308,27 @@ export class SovereignInferenceStack extends Construct {
           from: client, to: gateway.endpoint, ports: [{ port: gateway.httpPort }],
         });
       }
-      if (props.auditBucket && props.images.auditLogShipper) {
+      if ((props.auditBucket || props.localAuditLog) && props.images.auditLogShipper) {
+        let localVolume: { claimName: string } | undefined;
+        if (props.localAuditLog) {
+          const claim = new KubePersistentVolumeClaim(scopeT, 'AuditVolume', {
+            metadata: {
+              name: 'audit-log', namespace: tenant.namespace,
+              labels: { ...labels, [Labels.TENANT]: tenant.name, [Labels.DATA_BEARING]: 'true' },
+            },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: this.profile.storageClassName,
+              resources: { requests: { storage: Quantity.fromString(`${props.localAuditLog.volumeGiB ?? 10}Gi`) } },
+            },
+          });
+          localVolume = { claimName: claim.name };
+        }
         const shipper = new AuditLogShipper(scopeT, 'AuditLog', {
-          namespace: tenant.namespace, tenant: tenant.name, bucket: props.auditBucket, image: props.images.auditLogShipper,
+          namespace: tenant.namespace, tenant: tenant.name, bucket: props.auditBucket, localVolume,
+          image: props.images.auditLogShipper,
         });
-        props.auditBucket.grantReadWrite(shipper);
+        props.auditBucket?.grantReadWrite(shipper);
         new NetworkFlow(scopeT, 'GatewayToAuditLog', {
           name: stableName([gateway.name, 'audit-log']),
           from: gateway.endpoint, to: shipper.endpoint,

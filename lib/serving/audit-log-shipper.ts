@@ -16,23 +16,46 @@ export interface AuditLogShipperProps {
   readonly namespace: string;
   /** Tenant (object key prefix in the bucket). */
   readonly tenant: string;
-  /** The WORM bucket (object lock must be enabled). */
-  readonly bucket: IBucket;
+  /**
+   * The WORM bucket (object lock must be enabled). Exactly one of `bucket` and `localVolume` is required.
+   * @default - none
+   */
+  readonly bucket?: IBucket;
+  /**
+   * A PersistentVolumeClaim (same namespace) the records are appended to as JSON lines, for sites without an object
+   * store (edge). Not WORM: see the class documentation. Exactly one of `bucket` and `localVolume` is required.
+   * @default - none
+   */
+  readonly localVolume?: LocalAuditVolume;
   /** Vector image, pinned by digest. @see https://vector.dev/docs/reference/configuration/ */
   readonly image: ContainerImage;
   /** Seconds a batch is buffered before it is written as one object. @default 60 */
   readonly batchTimeoutSeconds?: number;
 }
 
+/** A local volume for audit records (edge sites without an object store). */
+export interface LocalAuditVolume {
+  /** Name of the PersistentVolumeClaim (ReadWriteOnce is enough: one shipper replica). */
+  readonly claimName: string;
+}
+
+/** Where the local audit volume is mounted in the shipper. */
+export const LOCAL_AUDIT_MOUNT_PATH = '/audit';
+
 /**
- * Inference request logging into a WORM bucket. What writes what: the tenant's gateway sends one access-log record
- * per request over OTLP (gRPC 4317 / HTTP 4318) to this Service; this Deployment (Vector) batches the records and
- * writes them as gzip'd JSON-lines objects under `<tenant>/` in the audit bucket, using the credentials of a
+ * Inference request logging into a WORM bucket (or, at the edge, a local volume). What writes what: the tenant's
+ * gateway sends one access-log record per request over OTLP (gRPC 4317 / HTTP 4318) to this Service; this
+ * Deployment (Vector) batches the records and writes them as gzip'd JSON-lines objects under `<tenant>/` in the audit bucket, using the credentials of a
  * read-write grant. Object lock on the bucket makes the written objects immutable for the bucket's retention.
  *
  * Not emitted here: telling the gateway implementation to send its access log to this collector (Istio `Telemetry`
  * with an OpenTelemetry access-log provider, or the equivalent of kgateway/Envoy Gateway); that setting lives in
  * the gateway implementation's own configuration. Without it no records arrive.
+ *
+ * Local volume (`localVolume`, edge sites without an object store): the records are appended to
+ * `/audit/<tenant>/<yyyy-mm-dd>.jsonl` on a PersistentVolumeClaim. This is an audit trail, but not a WORM one:
+ * anyone with root on the node or write access to the claim can alter it. Ship the files to a WORM bucket of the
+ * datacenter (e.g. a periodic upload when the site is connected) where the regulation requires immutability.
  *
  * @see https://vector.dev/docs/reference/configuration/sources/opentelemetry/
  * @see https://vector.dev/docs/reference/configuration/sinks/aws_s3/
@@ -53,7 +76,13 @@ export class AuditLogShipper extends Construct implements IWorkload {
   constructor(scope: Construct, id: string, props: AuditLogShipperProps) {
     super(scope, id);
     markWorkload(this);
-    if (!props.bucket.objectLock) {
+    if ((props.bucket === undefined) === (props.localVolume === undefined)) {
+      throw ValidationError.invalidProp(this, {
+        prop: 'bucket', value: props.bucket?.bucketName, allowed: 'exactly one of bucket (WORM object store) and localVolume (edge)',
+        fix: 'pass the audit bucket, or at sites without an object store a localVolume claim.',
+      });
+    }
+    if (props.bucket && !props.bucket.objectLock) {
       throw ValidationError.invalidProp(this, {
         prop: 'auditBucket', value: props.bucket.bucketName, allowed: 'a bucket with object lock (WORM) enabled',
         fix: 'create the audit bucket with object lock (e.g. MinioBucket objectLock) so audit records cannot be altered.',
@@ -77,13 +106,21 @@ export class AuditLogShipper extends Construct implements IWorkload {
           http: { address: `0.0.0.0:${AUDIT_OTLP_HTTP_PORT}` },
         },
       },
-      sinks: {
+      sinks: props.localVolume ? {
+        audit_volume: {
+          type: 'file',
+          inputs: ['otlp.logs'],
+          path: `${LOCAL_AUDIT_MOUNT_PATH}/${props.tenant}/%Y-%m-%d.jsonl`,
+          encoding: { codec: 'json' },
+          acknowledgements: { enabled: true },
+        },
+      } : {
         audit_bucket: {
           type: 'aws_s3',
           inputs: ['otlp.logs'],
-          endpoint: props.bucket.endpointUrl,
+          endpoint: props.bucket!.endpointUrl,
           region: 'us-east-1',
-          bucket: props.bucket.bucketName,
+          bucket: props.bucket!.bucketName,
           key_prefix: `${props.tenant}/%Y/%m/%d/`,
           filename_append_uuid: true,
           compression: 'gzip',
@@ -108,6 +145,8 @@ export class AuditLogShipper extends Construct implements IWorkload {
         replicas: 1,
         revisionHistoryLimit: 3,
         selector: { matchLabels: { ...selector } },
+        // a ReadWriteOnce claim: the old pod lets go before the new one mounts it
+        ...(props.localVolume ? { strategy: { type: 'Recreate' } } : {}),
         template: {
           metadata: { labels: { ...labels } },
           spec: {
@@ -131,11 +170,13 @@ export class AuditLogShipper extends Construct implements IWorkload {
               volumeMounts: [
                 { name: 'config', mountPath: '/etc/vector', readOnly: true },
                 { name: 'data', mountPath: '/var/lib/vector' },
+                ...(props.localVolume ? [{ name: 'audit', mountPath: LOCAL_AUDIT_MOUNT_PATH }] : []),
               ],
             }],
             volumes: [
               { name: 'config', configMap: { name: this.name } },
               { name: 'data', emptyDir: { sizeLimit: '1Gi' } },
+              ...(props.localVolume ? [{ name: 'audit', persistentVolumeClaim: { claimName: props.localVolume.claimName } }] : []),
             ],
           },
         },
