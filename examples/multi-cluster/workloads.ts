@@ -113,7 +113,7 @@ export function buildBankWorkloads(scope: Construct): BankWorkloads {
     backupBucket: backups,
   });
 
-  const stack = new SovereignInferenceStack(chart, 'Inference', {
+  const stack = new SovereignInferenceStack(chart, 'Serving', {
     registry: REGISTRY,
     profile: StackProfile.datacenter({ engine: ServingEngine.vllmDeployment() }),
     images: { modelServer: IMAGES.vllm, endpointPicker: IMAGES.endpointPicker, auditLogShipper: IMAGES.vector },
