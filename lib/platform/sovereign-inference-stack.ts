@@ -12,7 +12,7 @@ import { EPP_GRPC_PORT, EPP_METRICS_PORT } from '../serving/endpoint-picker';
 import { InferenceGateway } from '../serving/inference-gateway';
 import { ModelMonitoring } from '../serving/model-monitoring';
 import { ModelRoute } from '../serving/model-route';
-import { DisaggregationOptions, ModelServer } from '../serving/model-server';
+import { DisaggregationOptions, ModelServer, NIXL_SIDE_CHANNEL_PORT } from '../serving/model-server';
 import { ModelSource, ModelSourceKind } from '../serving/model-source';
 import { RetrievalApi } from '../serving/retrieval-api';
 import { ServingEngineKind } from '../serving/serving-engine';
@@ -488,7 +488,9 @@ export class SovereignInferenceStack extends Construct {
     if (engine.usesGpus && this.props.pool) {
       const spec: ModelSpec = {
         name: model.name, tenant: model.tenant.name, paramsBillions: model.parametersBillions,
-        precision: model.precision, contextLength: model.contextLength, replicas: maxReplicas,
+        precision: model.precision, contextLength: model.contextLength,
+        // prefill pods hold the weights too: they need GPUs like decode replicas
+        replicas: maxReplicas + (model.disaggregation ? model.disaggregation.prefillReplicas ?? 1 : 0),
       };
       const plan = this.props.pool.plan([...this.specs, spec]);
       const mine = plan.models.find((p) => p.name === model.name)!;
@@ -578,8 +580,10 @@ export class SovereignInferenceStack extends Construct {
       });
     }
     if (model.disaggregation) {
-      // prefill and decode pods exchange KV cache (NIXL side channel) within the model
-      flow('PrefillDecode', stableName([model.name, 'kv-transfer']), server.endpoint, server.endpoint, [5600]);
+      // Within the model: the decode pods' routing sidecar sends each request to the prefill pod the picker chose
+      // (vLLM HTTP port), then the decode vLLM pulls the KV cache over NIXL (side-channel handshake on 5600; the
+      // transfer itself goes over RDMA, which NetworkPolicy does not see).
+      flow('PrefillDecode', stableName([model.name, 'kv-transfer']), server.endpoint, server.endpoint, [server.port, NIXL_SIDE_CHANNEL_PORT]);
     }
     const weightsGrant = source.kind === ModelSourceKind.BUCKET && source.bucket ? source.bucket.grantRead(server) : undefined;
 

@@ -14,6 +14,8 @@ import { ServingEngine, ServingEngineKind } from './serving-engine';
 export const VLLM_PORT = 8000;
 /** Port of the Ollama server. */
 export const OLLAMA_PORT = 11434;
+/** NIXL side-channel port of vLLM (`VLLM_NIXL_SIDE_CHANNEL_PORT`): prefill/decode KV-transfer handshake. */
+export const NIXL_SIDE_CHANNEL_PORT = 5600;
 /** Name of the main container (KServe's LLMInferenceService merges its template by this name). */
 export const MAIN_CONTAINER = 'main';
 
@@ -149,8 +151,9 @@ export class ModelServer extends Construct implements IWorkload {
     };
     this.endpoint = { namespace: props.namespace, podSelector: { ...this.selectorLabels } };
 
-    const build = (role: 'decode' | 'prefill'): Record<string, any> => {
-      const podSpec = this.buildPodSpec(props, tp, role);
+    // decode (main) and prefill pods run the same server; they differ in labels and replicas only
+    const build = (): Record<string, any> => {
+      const podSpec = this.buildPodSpec(props, tp);
       if (props.gpu && props.engine.usesGpus) {
         props.gpu.provider.attachToPodSpec(
           { namespace: props.namespace, podSpec, containerNames: [MAIN_CONTAINER] }, props.gpu.request,
@@ -158,8 +161,8 @@ export class ModelServer extends Construct implements IWorkload {
       }
       return podSpec;
     };
-    this.podSpec = build('decode');
-    if (props.disaggregation) this.prefillPodSpec = build('prefill');
+    this.podSpec = build();
+    if (props.disaggregation) this.prefillPodSpec = build();
 
     const metadata = {
       name: props.modelName,
@@ -276,7 +279,7 @@ export class ModelServer extends Construct implements IWorkload {
     }
   }
 
-  private buildPodSpec(props: ModelServerProps, tp: number, role: 'decode' | 'prefill'): Record<string, any> {
+  private buildPodSpec(props: ModelServerProps, tp: number): Record<string, any> {
     const isOllama = props.engine.kind === ServingEngineKind.OLLAMA;
     const cpuCores = props.cpu ?? 4;
     const memory = gib(props.memoryGiB ?? 32);
@@ -337,7 +340,14 @@ export class ModelServer extends Construct implements IWorkload {
       if (fromBucket) args.push('--load-format', 'runai_streamer');
       if (tp > 1) args.push('--tensor-parallel-size', String(tp));
       if (props.contextLength !== undefined) args.push('--max-model-len', String(props.contextLength));
-      if (role === 'prefill') args.push('--kv-transfer-config', '{"kv_connector":"NixlConnector","kv_role":"kv_both"}');
+      if (props.disaggregation) {
+        // prefill and decode both run the NIXL connector: the decode side pulls the KV cache the prefill side computed
+        args.push('--kv-transfer-config', '{"kv_connector":"NixlConnector","kv_role":"kv_both"}');
+        env.push(
+          { name: 'VLLM_NIXL_SIDE_CHANNEL_HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+          { name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', value: String(NIXL_SIDE_CHANNEL_PORT) },
+        );
+      }
       healthPath = '/health';
     }
     const probe = (extra: Record<string, number>) => ({

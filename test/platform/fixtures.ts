@@ -5,7 +5,9 @@ import { GpuRequest, PodSpecTarget } from '../../lib/core';
 import { IPlanningGpuProvider, SovereignInferenceStack, SovereignInferenceStackProps, Tenant } from '../../lib/platform';
 import { ContainerImage, ModelSource } from '../../lib/serving';
 import { KubeNetworkPolicy } from '../../lib/imports/k8s';
-import { Guardrails } from '../../lib/policy';
+import {
+  Guardrails, PodSecurityPack, PodSecurityVersion, checkManifests, formatFinding, podViews, toPolicyObjects,
+} from '../../lib/policy';
 import { BucketRetention, MinioBucket, MinioTenant } from '../../lib/storage';
 
 export const REGISTRY = 'registry.test.internal';
@@ -82,3 +84,14 @@ export function objectsOf(chart: Chart): any[] {
 }
 
 export { SovereignInferenceStack };
+
+/**
+ * Pod Security `restricted` (Kubernetes 1.34, the version the tenant namespaces pin) over `objects`, with lib/policy's
+ * pack: the formatted findings (empty when every pod passes) and how many pod templates were checked.
+ */
+export function podSecurityRestricted(objects: readonly any[]): { findings: string[]; pods: number } {
+  const packs = [PodSecurityPack.restricted({ version: PodSecurityVersion.V1_34 })];
+  const report = checkManifests(objects as any[], { packs });
+  const pods = toPolicyObjects(objects as any[]).reduce((n, o) => n + podViews(o).length, 0);
+  return { findings: report.findings.map(formatFinding), pods };
+}

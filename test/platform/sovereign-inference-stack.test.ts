@@ -175,7 +175,8 @@ describe('bad input', () => {
       'test/Serving: invalid models[0].replicas: 0. Allowed: an integer >= 1. Fix: serve at least one replica; remove the model to stop serving it.');
   });
   test('model that does not fit the pool', () => {
-    expect(err(() => build({}, (f) => [model(f, 'huge', 2000, { precision: Precision.BF16 })]))).toMatch(/^planner: /);
+    expect(err(() => build({}, (f) => [model(f, 'huge', 2000, { precision: Precision.BF16 })]))).toBe(
+      'planner: invalid models[0].paramsBillions: 2000. Allowed: a model whose replica fits one node of 8 x H100-80GB (576 GiB usable); "huge" needs 4130.3 GiB (weights 3725.3 + KV cache 31.5 + overhead 373.5), i.e. a tensor-parallel group of 64 H100-80GB GPUs in one node: needs 56 more H100-80GB GPUs per node (64 per node; tensor-parallel degrees are powers of two dividing the GPUs per node). Fix: use a lower precision (fp8, int4), a shorter context or fewer concurrent sequences, or nodes with more or larger GPUs');
   });
   test('image tag without digest', () => {
     expect(err(() => build({ images: { modelServer: ContainerImage.fromReference(`${REGISTRY}/vllm/vllm-openai:v0.11.0`), endpointPicker: image('epp') } }))).toBe(
