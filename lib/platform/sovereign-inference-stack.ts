@@ -180,8 +180,9 @@ export interface InferenceModel {
  * LLMInferenceService with vLLM, or plain vLLM Deployments; Ollama/vLLM-CPU at the edge) with GPUs planned on a
  * GpuPool and weights from the platform's buckets; a Gateway per tenant with an HTTPRoute per model through an
  * InferencePool and the llm-d endpoint picker; KEDA autoscaling on vLLM metrics, PDBs and a PriorityClass;
- * PodMonitors and SLO alerts; request logging into a WORM bucket; and every flow between those parts as an explicit
- * NetworkFlow (nothing else is reachable). Images must come from the private registry, pinned by digest.
+ * PodMonitors and SLO alerts; request logging into a WORM bucket (at the edge optionally a local, non-WORM volume);
+ * RAG retrieval from a VectorStore (a retrieval API per tenant with a read grant, or `grantRetrieval` for your own
+ * workloads); and every flow between those parts as an explicit NetworkFlow (nothing else is reachable). Images must come from the private registry, pinned by digest.
  */
 export class SovereignInferenceStack extends Construct {
   /** The profile. */

@@ -106,6 +106,13 @@ export class PolicyEngine {
         suppressions.push(...fromAnnotation);
       }
     }
+    // Suppressions by rule id, each list in declaration order: the first that applies wins, as before.
+    const byRule = new Map<string, Suppression[]>();
+    for (const s of suppressions) {
+      let list = byRule.get(s.ruleId);
+      if (!list) byRule.set(s.ruleId, (list = []));
+      list.push(s);
+    }
     const findings: Finding[] = [];
     const suppressed: SuppressedFinding[] = [];
     const seen = new Set<string>();
@@ -136,7 +143,7 @@ export class PolicyEngine {
           }];
         }
         for (const f of produced) {
-          const s = suppressions.find((x) => suppresses(x, f));
+          const s = byRule.get(f.ruleId)?.find((x) => suppresses(x, f));
           if (s) suppressed.push({ finding: f, suppression: s });
           else findings.push(f);
         }

@@ -6,7 +6,7 @@
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
 import { ValidationError } from '../core';
-import { cachedPodViews } from './pod-cache';
+import { podObjects } from './pod-cache';
 import { ContainerView, Json, PodView } from './pod-specs';
 import { Rule, RuleContext, RulePack, Severity, Violation } from './types';
 
@@ -621,8 +621,8 @@ function toRule(level: string, def: CheckDef, minor: number): Rule {
     fix: def.fix,
     check(context: RuleContext): Violation[] {
       const out: Violation[] = [];
-      for (const o of context.objects) {
-        for (const view of cachedPodViews(o)) {
+      for (const { object: o, views } of podObjects(context)) {
+        for (const view of views) {
           const r = def.check(view, minor);
           if (r) out.push({ object: o, path: r.path, message: `${r.reason} (${r.detail})` });
         }

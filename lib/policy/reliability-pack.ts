@@ -3,9 +3,9 @@
  * every multi-replica workload, topology spread and a priority class for model servers.
  */
 import { isModelServerPod } from './model-servers';
-import { cachedPodViews } from './pod-cache';
+import { podObjects } from './pod-cache';
 import { ContainerKind, Json, namespaceOf } from './pod-specs';
-import { PolicyObject, Rule, RuleContext, RulePack, Severity, Violation } from './types';
+import { Rule, RuleContext, RulePack, Severity, Violation } from './types';
 
 function isObj(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -21,8 +21,8 @@ const resources: Rule = {
   fix: 'set resources.requests.cpu, resources.requests.memory and resources.limits.memory.',
   check(ctx: RuleContext): Violation[] {
     const out: Violation[] = [];
-    for (const o of ctx.objects) {
-      for (const v of cachedPodViews(o)) {
+    for (const { object: o, views } of podObjects(ctx)) {
+      for (const v of views) {
         for (const c of v.containers) {
           if (c.kind === ContainerKind.EPHEMERAL) continue;
           const r = isObj(c.container.resources) ? c.container.resources : {};
@@ -47,8 +47,8 @@ const probes: Rule = {
   fix: 'add a livenessProbe and a readinessProbe (e.g. httpGet on the health endpoint).',
   check(ctx: RuleContext): Violation[] {
     const out: Violation[] = [];
-    for (const o of ctx.objects) {
-      for (const v of cachedPodViews(o)) {
+    for (const { object: o, views } of podObjects(ctx)) {
+      for (const v of views) {
         if (!v.longRunning || v.operatorManaged) continue;
         for (const c of v.containers) {
           if (c.kind !== ContainerKind.CONTAINER) continue;
@@ -93,14 +93,22 @@ const pdb: Rule = {
   severity: Severity.ERROR,
   fix: 'add a PodDisruptionBudget (policy/v1) in the same namespace whose selector matches the pod template labels.',
   check(ctx: RuleContext): Violation[] {
-    const pdbs: PolicyObject[] = ctx.objects.filter((o) => o.manifest.kind === 'PodDisruptionBudget' && o.manifest.apiVersion === 'policy/v1');
-    const out: Violation[] = [];
+    // PDB selectors by namespace: each pod template is matched against the PDBs of its own namespace only.
+    const pdbs = new Map<string, unknown[]>();
     for (const o of ctx.objects) {
+      if (o.manifest.kind !== 'PodDisruptionBudget' || o.manifest.apiVersion !== 'policy/v1') continue;
+      const ns = namespaceOf(o.manifest);
+      let list = pdbs.get(ns);
+      if (!list) pdbs.set(ns, (list = []));
+      list.push((o.manifest.spec as Json | undefined)?.selector);
+    }
+    const out: Violation[] = [];
+    for (const { object: o, views } of podObjects(ctx)) {
       if (!PDB_KINDS.has(o.manifest.kind)) continue;
-      for (const v of cachedPodViews(o)) {
+      for (const v of views) {
         if (v.replicas < 2) continue;
         const ns = namespaceOf(o.manifest);
-        const covered = pdbs.some((p) => namespaceOf(p.manifest) === ns && selectorMatches((p.manifest.spec as Json | undefined)?.selector, v.labels));
+        const covered = (pdbs.get(ns) ?? []).some((selector) => selectorMatches(selector, v.labels));
         if (!covered) {
           out.push({
             object: o, path: 'spec.replicas',
@@ -120,8 +128,8 @@ const topologySpread: Rule = {
   fix: 'add topologySpreadConstraints over kubernetes.io/hostname (or topology.kubernetes.io/zone) with a labelSelector matching the pods.',
   check(ctx: RuleContext): Violation[] {
     const out: Violation[] = [];
-    for (const o of ctx.objects) {
-      for (const v of cachedPodViews(o)) {
+    for (const { object: o, views } of podObjects(ctx)) {
+      for (const v of views) {
         if (!isModelServerPod(v)) continue;
         const tsc = v.spec.topologySpreadConstraints;
         const anti = v.spec.affinity?.podAntiAffinity;
@@ -143,8 +151,8 @@ const priorityClass: Rule = {
   fix: 'set priorityClassName to the platform\'s inference PriorityClass.',
   check(ctx: RuleContext): Violation[] {
     const out: Violation[] = [];
-    for (const o of ctx.objects) {
-      for (const v of cachedPodViews(o)) {
+    for (const { object: o, views } of podObjects(ctx)) {
+      for (const v of views) {
         if (!isModelServerPod(v) || has(v.spec.priorityClassName)) continue;
         out.push({ object: o, path: v.at('priorityClassName'), message: 'model server pods have no priorityClassName' });
       }

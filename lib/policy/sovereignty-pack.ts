@@ -8,7 +8,7 @@ import { fromApprovedRegistry, isDigestPinned } from './images';
 import { PolicyLabels } from './labels';
 import { modelServerContainers } from './model-servers';
 import { cidrWithin, ipv4Literal, parseCidr } from './net';
-import { cachedPodViews } from './pod-cache';
+import { cachedPodViews, podObjects } from './pod-cache';
 import { ContainerView, Json, namespaceOf } from './pod-specs';
 import { PolicyObject, Rule, RuleContext, RuleOptions, RulePack, Severity, Violation } from './types';
 
@@ -48,8 +48,8 @@ const defaultDeny: Rule = {
   check(ctx: RuleContext): Violation[] {
     const denied = new Set(ctx.objects.filter((o) => isNetworkPolicy(o) && isDefaultDeny(o.manifest)).map((o) => namespaceOf(o.manifest)));
     const first = new Map<string, PolicyObject>();
-    for (const o of ctx.objects) {
-      for (const v of cachedPodViews(o)) if (!first.has(v.namespace)) first.set(v.namespace, o);
+    for (const { object: o, views } of podObjects(ctx)) {
+      for (const v of views) if (!first.has(v.namespace)) first.set(v.namespace, o);
     }
     const out: Violation[] = [];
     for (const [ns, o] of first) {
@@ -126,8 +126,8 @@ interface ImageRef {
 
 function images(ctx: RuleContext): ImageRef[] {
   const out: ImageRef[] = [];
-  for (const o of ctx.objects) {
-    for (const v of cachedPodViews(o)) {
+  for (const { object: o, views } of podObjects(ctx)) {
+    for (const v of views) {
       for (const c of v.containers) {
         if (typeof c.container.image === 'string' && c.container.image !== '') {
           out.push({ object: o, what: `container "${c.name}"`, image: c.container.image, path: c.at('image') });
@@ -348,8 +348,8 @@ const telemetry: Rule = {
   fix: 'set env VLLM_NO_USAGE_STATS=1, DO_NOT_TRACK=1 and HF_HUB_OFFLINE=1 on the model-server container.',
   check(ctx: RuleContext): Violation[] {
     const out: Violation[] = [];
-    for (const o of ctx.objects) {
-      for (const v of cachedPodViews(o)) {
+    for (const { object: o, views } of podObjects(ctx)) {
+      for (const v of views) {
         for (const c of modelServerContainers(v)) {
           const env = new Map(list(c.container.env).map((e) => [String(e.name), e.value]));
           const missing = Object.entries(TELEMETRY_OFF_ENV).filter(([k, val]) => env.get(k) !== val).map(([k, val]) => `${k}=${val}`);
