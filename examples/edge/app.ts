@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SovereignInferenceStack, StackProfile, Tenant } from '../../lib/platform';
+import { Guardrails } from '../../lib/policy';
 import { ContainerImage, ModelSource, ServingEngine } from '../../lib/serving';
 
 /** Private registry of the clinic's edge node (a local mirror). */
@@ -20,6 +21,7 @@ export const EDGE_IMAGE_DIGESTS = { ollama: 'sha256:' + '6'.repeat(64), vector: 
  * WORM audit bucket when the site is connected (outside this example).
  */
 export function buildEdgePlatform(scope: Construct): Chart[] {
+  Guardrails.configure(scope, { approvedRegistries: [EDGE_REGISTRY] });
   const chart = new Chart(scope, 'edge', { disableResourceNameHashes: true });
   const clinic = new Tenant(chart, 'clinic', { cpuQuota: 8, memoryGiB: 24 });
   new SovereignInferenceStack(chart, 'Inference', {

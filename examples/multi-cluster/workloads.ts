@@ -88,7 +88,7 @@ export interface BankWorkloads {
  * and its controller would create the Deployments inside each cluster, out of Karmada's sight).
  */
 export function buildBankWorkloads(scope: Construct): BankWorkloads {
-  Guardrails.configure(scope, { internalCidrs: API_SERVER_CIDRS });
+  Guardrails.configure(scope, { approvedRegistries: [REGISTRY], internalCidrs: API_SERVER_CIDRS });
   const chart = new Chart(scope, 'workloads', { disableResourceNameHashes: true });
 
   // GPUs: the planner sizes the models on the fleet's H100 inventory (2 nodes in eu-fra-1, 1 in eu-ams-1);

@@ -36,7 +36,7 @@ export const CNPG_STATUS_PORT = 8000;
 export function buildReferencePlatform(scope: Construct, config: ReferencePlatformConfig = DEFAULT_REFERENCE_CONFIG): Chart[] {
   const digests = { ...DEFAULT_IMAGE_DIGESTS, ...(config.imageDigests ?? {}) };
   const apiServerCidrs = config.apiServerCidrs ?? ['10.0.0.10/32'];
-  Guardrails.configure(scope, { internalCidrs: apiServerCidrs });
+  Guardrails.configure(scope, { approvedRegistries: [config.registry], internalCidrs: apiServerCidrs });
   const opts = { disableResourceNameHashes: true };
   const computeChart = new Chart(scope, 'compute', opts);
   const tenantsChart = new Chart(scope, 'tenants', opts);
