@@ -4,10 +4,9 @@
  * Runs the policy packs over manifest files (YAML, multi-document, or JSON; directories are walked for
  * .yaml/.yml/.json). Exit codes: 0 no findings, 1 findings, 2 usage or input errors (one line per bad file/document).
  */
-import { readdirSync, readFileSync, statSync } from 'fs';
-import { join } from 'path';
+import { existsSync, readFileSync } from 'fs';
 import { parseAllDocuments } from 'yaml';
-import { ValidationError } from '../core';
+import { expandManifestPaths, ValidationError } from '../core';
 import { PolicyEngine } from '../policy/engine';
 import { PodSecurityVersion } from '../policy/pod-security-pack';
 import { Manifest, PolicyObject, RulePack } from '../policy/types';
@@ -23,21 +22,6 @@ const stdio: Io = {
   out: (s) => process.stdout.write(s + '\n'),
   err: (s) => process.stderr.write(s + '\n'),
 };
-
-const MANIFEST_FILE = /\.(ya?ml|json)$/i;
-
-function collectFiles(path: string, out: string[]): void {
-  const st = statSync(path);
-  if (st.isDirectory()) {
-    for (const e of readdirSync(path).sort()) {
-      const p = join(path, e);
-      const s = statSync(p);
-      if (s.isDirectory() || MANIFEST_FILE.test(e)) collectFiles(p, out);
-    }
-  } else {
-    out.push(path);
-  }
-}
 
 /** Reads manifests from a file; problems are returned as one line each. */
 export function readManifests(file: string): { objects: PolicyObject[]; problems: string[] } {
@@ -135,11 +119,8 @@ export async function run(args: readonly string[], io: Io = stdio): Promise<numb
     const files: string[] = [];
     const problems: string[] = [];
     for (const p of paths) {
-      try {
-        collectFiles(p, files);
-      } catch {
-        problems.push(`${p}: no such file or directory`);
-      }
+      if (existsSync(p)) files.push(...expandManifestPaths([p]));
+      else problems.push(`${p}: no such file or directory`);
     }
     const objects: PolicyObject[] = [];
     for (const f of files) {

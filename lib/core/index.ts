@@ -6,3 +6,4 @@ export * from './workload';
 export * from './bucket';
 export * from './network-flow';
 export * from './gpu';
+export * from './manifest-files';

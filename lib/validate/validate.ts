@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'fs';
+import { readFileSync } from 'fs';
 import { join, resolve } from 'path';
 import type { ErrorObject } from 'ajv';
 import { parseAllDocuments } from 'yaml';
+import { expandManifestPaths } from '../core/manifest-files';
 import { ConformanceOptions, ConformanceProblem, ROOT_PATH } from './problem';
 import { SchemaRegistry } from './schema-registry';
 
@@ -220,37 +221,6 @@ export function validateObjects(objects: readonly unknown[], options: Conformanc
   return out;
 }
 
-const MANIFEST = /\.(ya?ml|json)$/i;
-
-/** Files (recursive, sorted) of the given paths; directories contribute their `.yaml`/`.yml`/`.json` files. */
-function expand(path: string, out: string[]): void {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    out.push(path); // reported as unreadable below
-    return;
-  }
-  if (!st.isDirectory()) {
-    out.push(path);
-    return;
-  }
-  for (const name of readdirSync(path).sort()) {
-    const child = join(path, name);
-    let isDir = false;
-    try {
-      isDir = statSync(child).isDirectory();
-    } catch {
-      // broken link: ignore
-    }
-    if (isDir) {
-      if (name !== 'node_modules' && !name.startsWith('.')) expand(child, out);
-    } else if (MANIFEST.test(name)) {
-      out.push(child);
-    }
-  }
-}
-
 /** The first line of a YAML error, without the position (reported separately). */
 function firstLine(s: string): string {
   return s.split('\n')[0].trim().replace(/\s*at line \d+, column \d+:?$/, '');
@@ -263,8 +233,7 @@ function firstLine(s: string): string {
  */
 export function validateFiles(paths: readonly string[], options: ConformanceOptions): ConformanceProblem[] {
   const registry = SchemaRegistry.load(options);
-  const files: string[] = [];
-  for (const p of paths) expand(p, files);
+  const files = expandManifestPaths(paths);
   const out: ConformanceProblem[] = [];
   for (const file of files) {
     let text: string;
