@@ -43,14 +43,3 @@ export function constructPlatformConfig(models: number): ReferencePlatformConfig
 export function buildConstructPlatform(app: App, models: number): void {
   buildReferencePlatform(app, constructPlatformConfig(models));
 }
-
-/** Whether the library's platform constructs are available (the default generator is then `constructs`). */
-export function constructPlatformReady(): boolean {
-  try {
-    const app = new App({ outdir: require('os').tmpdir() });
-    buildConstructPlatform(app, 2);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -5,9 +5,10 @@
  * Flags:
  *   --sizes 10,100,300,1000,3000   model counts (default all five)
  *   --runs 3                        runs per measurement (median reported)
+ *   --large-runs 3                  runs per measurement above 1,000 models (default: --runs)
  *   --cases ours,stock,pulumi,validate,planner   which measurements (default all)
- *   --generator plain|plain-single-chart|plain-nested|constructs   platform generator (default constructs when
- *                                   lib/platform exports SovereignInferenceStack, else plain)
+ *   --generator constructs|plain|plain-single-chart|plain-nested   platform generator (default constructs: the
+ *                                   library's own constructs, the reference platform with a generated catalog)
  *   --stock-max 1000                largest size measured with stock app.synth() (it is quadratic)
  *   --pulumi-max 1000               largest size measured with the Pulumi backend under mocks
  *   --validate-max 1000             largest size for conformance validation + policy packs
@@ -27,6 +28,7 @@ type Kind = Job['kind'];
 interface Options {
   sizes: number[];
   runs: number;
+  largeRuns?: number;
   cases: Kind[];
   generator: Generator;
   stockMax: number;
@@ -36,23 +38,12 @@ interface Options {
   profile: boolean;
 }
 
-function defaultGenerator(): Generator {
-  try {
-    const platform = require('../lib/platform') as Record<string, unknown>;
-    const { constructPlatformReady } = require('./construct-platform') as { constructPlatformReady?: () => boolean };
-    if (platform.SovereignInferenceStack && constructPlatformReady?.()) return 'constructs';
-  } catch {
-    // fall through
-  }
-  return 'plain';
-}
-
 function parse(argv: readonly string[]): Options {
   const o: Options = {
     sizes: [10, 100, 300, 1000, 3000],
     runs: 3,
     cases: ['ours', 'stock', 'pulumi', 'validate', 'planner'],
-    generator: 'plain',
+    generator: 'constructs',
     stockMax: 1000,
     pulumiMax: 1000,
     validateMax: 1000,
@@ -73,6 +64,9 @@ function parse(argv: readonly string[]): Options {
         break;
       case '--runs':
         o.runs = Number(value());
+        break;
+      case '--large-runs':
+        o.largeRuns = Number(value());
         break;
       case '--cases':
         o.cases = value().split(',') as Kind[];
@@ -99,7 +93,8 @@ function parse(argv: readonly string[]): Options {
         throw new Error(`unknown flag ${flag}`);
     }
   }
-  o.generator = generator ?? defaultGenerator();
+  o.generator = generator ?? 'constructs';
+  if (!['constructs', 'plain', 'plain-single-chart', 'plain-nested'].includes(o.generator)) throw new Error(`unknown generator ${o.generator}`);
   if (o.sizes.some((n) => !Number.isInteger(n) || n < 1) || !(o.runs >= 1)) throw new Error('bad --sizes or --runs');
   return o;
 }
@@ -179,10 +174,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   const run = async (kind: Kind, models: number, extra: Partial<Job> = {}): Promise<Measurement> => {
     const job: Job = { kind, models, generator: o.generator, schemaDir: schemaDir(), ...extra };
     const runs: Measurement[] = [];
-    for (let r = 0; r < o.runs; r++) {
+    const count = models > 1000 ? o.largeRuns ?? o.runs : o.runs;
+    for (let r = 0; r < count; r++) {
       const m = await measure(job, o.timeoutS);
       runs.push(m);
-      log(`${kind} ${models} run ${r + 1}/${o.runs}: ${m.ok ? fmt(m.totalMs) : m.note}`);
+      log(`${kind} ${models} run ${r + 1}/${count}: ${m.ok ? fmt(m.totalMs) : m.note}`);
       if (!m.ok) break; // a failure repeats: no use running again
     }
     const med = medianOf(runs);
@@ -229,11 +225,11 @@ function report(o: Options, results: Results, started: Date, profile?: string): 
   const lines: string[] = [];
   const get = (kind: Kind, n: number): Measurement | undefined => results[kind]?.[n]?.median;
   lines.push(`Run ${started.toISOString()} on ${machine()}.`);
-  lines.push(`Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\` (generator \`${o.generator}\`, median of ${o.runs}).`);
+  lines.push(`Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\` (generator \`${o.generator}\`, median of ${o.runs}${o.largeRuns !== undefined && o.largeRuns !== o.runs ? `, ${o.largeRuns} above 1,000 models` : ''}).`);
   lines.push('');
   lines.push('### (a) synth to YAML files, (b) stock `app.synth()`, (c) floor');
   lines.push('');
-  lines.push('| models | objects | YAML | construct | prepare (validate) | render JSON | YAML | write | (a) synth total | (c) floor | (a)/(c) | (a) peak RSS | (b) stock | (b) peak RSS | (b)/(a) |');
+  lines.push('| models | objects | YAML | construct | prepare (validate) | render JSON | YAML | write | (a) synth total | (c) floor | (a)/(c) | (a) peak RSS (after construct: RSS / peak) | (b) stock | (b) peak RSS | (b)/(a) |');
   lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const n of o.sizes) {
     const a = get('ours', n);
@@ -244,7 +240,7 @@ function report(o: Options, results: Results, started: Date, profile?: string): 
       continue;
     }
     lines.push(
-      `| ${n} | ${a?.objects ?? '-'} | ${a?.bytes ? mb(a.bytes / 2 ** 20) : '-'} | ${fmt(a?.constructMs)} | ${fmt(a?.prepareMs)} (${fmt(a?.validateMs)}) | ${fmt(a?.renderMs)} | ${fmt(a?.yamlMs)} | ${fmt(a?.writeMs)} | ${fmt(a?.totalMs)} | ${fmt(a?.floorMs)} | ${ratio(a?.totalMs, a?.floorMs)} | ${mb(a?.peakRssMB)} | ${stockCell} | ${b?.ok ? mb(b.peakRssMB) : '-'} | ${b?.ok ? ratio(b.totalMs, a?.totalMs) : '-'} |`,
+      `| ${n} | ${a?.objects ?? '-'} | ${a?.bytes ? mb(a.bytes / 2 ** 20) : '-'} | ${fmt(a?.constructMs)} | ${fmt(a?.prepareMs)} (${fmt(a?.validateMs)}) | ${fmt(a?.renderMs)} | ${fmt(a?.yamlMs)} | ${fmt(a?.writeMs)} | ${fmt(a?.totalMs)} | ${fmt(a?.floorMs)} | ${ratio(a?.totalMs, a?.floorMs)} | ${mb(a?.peakRssMB)} (${mb(a?.extra?.rssBeforeMB as number | undefined)} / ${mb(a?.extra?.peakBeforeMB as number | undefined)}) | ${stockCell} | ${b?.ok ? mb(b.peakRssMB) : '-'} | ${b?.ok ? ratio(b.totalMs, a?.totalMs) : '-'} |`,
     );
   }
   lines.push('');

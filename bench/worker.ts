@@ -73,6 +73,8 @@ const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as co
 function ours(job: Job, outdir: string): Measurement {
   const { app, constructMs } = construct(job, outdir);
   gc();
+  const rssBeforeMB = process.memoryUsage().rss / 2 ** 20;
+  const peakBeforeMB = peakRssMB();
   const result = synthesize(app);
   const peak = peakRssMB();
   const t = result.timings;
@@ -99,7 +101,7 @@ function ours(job: Job, outdir: string): Measurement {
     totalMs: t.prepareMs + t.renderMs + t.yamlMs + t.writeMs,
     floorMs,
     peakRssMB: peak,
-    extra: { dependenciesMs: t.dependenciesMs, orderMs: t.orderMs },
+    extra: { dependenciesMs: t.dependenciesMs, orderMs: t.orderMs, rssBeforeMB, peakBeforeMB },
   };
 }
 

@@ -58,14 +58,16 @@ export abstract class ManifestDeployment extends pulumi.ComponentResource {
     super(type, name, {}, opts);
     const resources = new Map<string, KubernetesObject>();
     const byPath = new Map<string, KubernetesObject>();
-    for (const planned of plan) {
-      const resource = new KubernetesObject(`${name}:${planned.key}`, planned.manifest, {
-        parent: this,
-        dependsOn: planned.dependsOn.map((key) => resources.get(key)!),
-      });
-      resources.set(planned.key, resource);
-      byPath.set(planned.constructPath, resource);
-    }
+    withCheapStackTraces(() => {
+      for (const planned of plan) {
+        const resource = new KubernetesObject(`${name}:${planned.key}`, planned.manifest, {
+          parent: this,
+          dependsOn: planned.dependsOn.map((key) => resources.get(key)!),
+        });
+        resources.set(planned.key, resource);
+        byPath.set(planned.constructPath, resource);
+      }
+    });
     this.objects = plan;
     this.resources = resources;
     this.byConstructPath = byPath;
@@ -120,5 +122,29 @@ export abstract class ManifestDeployment extends pulumi.ComponentResource {
       throw new Error(`${apiObject.node.path}: not deployed by this deployment. Fix: add its chart to the deployment.`);
     }
     return resource;
+  }
+}
+
+/**
+ * Runs `register` with `Error.stackTraceLimit` at 0, then restores it. Registering a resource makes the Pulumi SDK
+ * create several `Error`s only for their stack traces: one per promise it tracks for leak reports
+ * (`debuggablePromise`) and one preallocated per RPC in case it fails. Formatting those traces is more than half of
+ * the cost of a registration. What is registered does not change: the SDK captures the resource's own source
+ * position with an unlimited trace of its own. Failed registrations still report the resource, type and cause in
+ * their message. Left alone when `PULUMI_DEBUG_PROMISE_LEAKS` is set (leak reports then print those traces).
+ */
+function withCheapStackTraces<T>(register: () => T): T {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return register();
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return register();
+  } catch (e) {
+    // an error raised here has no trace: give it the trace of this call site
+    Error.stackTraceLimit = limit;
+    if (e instanceof Error) Error.captureStackTrace(e, withCheapStackTraces);
+    throw e;
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
