@@ -12,10 +12,10 @@ const chart = new Chart(app, 'platform');
 const pool = new GpuPool(chart, 'Pool', { product: GpuProduct.H100_80GB, nodes: 2, gpusPerNode: 8, sharing: GpuSharing.memoryShares() });
 const radiology = new Tenant(chart, 'radiology', { cpuQuota: 64, memoryGiB: 512, gpuQuota: 8, gpuPool: pool });
 new Tenant(chart, 'storage', { cpuQuota: 16, memoryGiB: 64 });
-const minio = new MinioTenant(chart, 'Minio', { namespace: 'storage', image: `${reg}/minio/minio@sha256:${'a'.repeat(64)}`, clientImage: `${reg}/minio/mc@sha256:${'b'.repeat(64)}` });
+const image = (repo: string, d: string) => ContainerImage.fromRegistry(reg, repo, `sha256:${d.repeat(64)}`);
+const minio = new MinioTenant(chart, 'Minio', { namespace: 'storage', image: image('minio/minio', 'a'), clientImage: image('minio/mc', 'b') });
 const weights = minio.addBucket('Models', { bucketName: 'models' });
 const audit = minio.addBucket('Audit', { bucketName: 'audit', objectLock: true, retention: BucketRetention.compliance({ years: 10 }) });
-const image = (repo: string, d: string) => ContainerImage.fromRegistry(reg, repo, `sha256:${d.repeat(64)}`);
 const stack = new SovereignInferenceStack(chart, 'Inference', {
   registry: reg, tenants: [radiology], pool, auditBucket: audit, apiServerCidrs: ['10.0.0.10/32'],
   images: { modelServer: image('vllm/vllm-openai', 'c'), endpointPicker: image('llm-d/llm-d-inference-scheduler', 'd'), auditLogShipper: image('timberio/vector', 'e') },

@@ -2,7 +2,8 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SovereignInferenceStack, StackProfile, Tenant } from '../../lib/platform';
 import { Guardrails } from '../../lib/policy';
-import { ContainerImage, ModelSource, ServingEngine } from '../../lib/serving';
+import { ContainerImage } from '../../lib/core';
+import { ModelSource, ServingEngine } from '../../lib/serving';
 
 /** Private registry of the clinic's edge node (a local mirror). */
 export const EDGE_REGISTRY = 'registry.clinic.internal';

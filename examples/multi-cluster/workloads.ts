@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { GpuPool, GpuProduct, Precision } from '../../lib/compute';
 import { Guardrails } from '../../lib/policy';
 import { InferenceModel, SovereignInferenceStack, StackProfile, Tenant } from '../../lib/platform';
-import { ContainerImage, ModelSource, ServingEngine } from '../../lib/serving';
+import { ContainerImage } from '../../lib/core';
+import { ModelSource, ServingEngine } from '../../lib/serving';
 import { BucketRetention, MinioTenant, VectorEngine, VectorStore } from '../../lib/storage';
 
 /** The bank's central registry (the Karmada OverridePolicies rewrite it to each data centre's mirror). */
@@ -14,9 +15,9 @@ export const IMAGES = {
   vllm: ContainerImage.fromRegistry(REGISTRY, 'vllm/vllm-openai', DIGEST('a1')),
   endpointPicker: ContainerImage.fromRegistry(REGISTRY, 'llm-d/llm-d-inference-scheduler', DIGEST('d4')),
   vector: ContainerImage.fromRegistry(REGISTRY, 'timberio/vector', DIGEST('e5')),
-  minio: `${REGISTRY}/minio/minio@${DIGEST('b2')}`,
-  mc: `${REGISTRY}/minio/mc@${DIGEST('c3')}`,
-  postgres: `${REGISTRY}/cloudnative-pg/postgresql@${DIGEST('f6')}`,
+  minio: ContainerImage.fromRegistry(REGISTRY, 'minio/minio', DIGEST('b2')),
+  mc: ContainerImage.fromRegistry(REGISTRY, 'minio/mc', DIGEST('c3')),
+  postgres: ContainerImage.fromRegistry(REGISTRY, 'cloudnative-pg/postgresql', DIGEST('f6')),
 } as const;
 
 /**

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { GpuPool, GpuProduct, Precision } from '../../lib/compute';
 import { Guardrails } from '../../lib/policy';
 import { SovereignInferenceStack, Tenant } from '../../lib/platform';
-import { ContainerImage, ModelSource } from '../../lib/serving';
+import { ContainerImage } from '../../lib/core';
+import { ModelSource } from '../../lib/serving';
 import { IntOrString, KubeNetworkPolicy } from '../../lib/imports/k8s';
 import { BucketRetention, MinioTenant, VectorEngine, VectorStore } from '../../lib/storage';
 import {
@@ -54,12 +55,15 @@ export function buildReferencePlatform(scope: Construct, config: ReferencePlatfo
     cpuQuota: t.cpuQuota, memoryGiB: t.memoryGiB, gpuQuota: t.gpuQuota, gpuPool: pool,
   })]));
 
+  // Every image comes from the private registry, pinned by digest.
+  const image = (repo: string, digest: string) => ContainerImage.fromRegistry(config.registry, repo, digest);
+
   // Object storage: weights and the WORM audit trail.
   new Tenant(storageChart, 'storage', { cpuQuota: 32, memoryGiB: 128 });
   const minio = new MinioTenant(storageChart, 'Minio', {
     namespace: 'storage',
-    image: `${config.registry}/minio/minio@${digests.minio}`,
-    clientImage: `${config.registry}/minio/mc@${digests.mc}`,
+    image: image('minio/minio', digests.minio),
+    clientImage: image('minio/mc', digests.mc),
   });
   const modelsBucket = minio.addBucket('Models', { bucketName: 'models', versioned: true });
   const auditBucket = minio.addBucket('Audit', {
@@ -74,7 +78,7 @@ export function buildReferencePlatform(scope: Construct, config: ReferencePlatfo
   const vectorStore = new VectorStore(ragChart, 'Rag', {
     namespace: RAG_NAMESPACE,
     engine: VectorEngine.pgvector({
-      image: `${config.registry}/cloudnative-pg/postgresql@${digests.postgres}`,
+      image: image('cloudnative-pg/postgresql', digests.postgres),
       instances: rag.instances,
       storageSize: `${rag.storageGiB}Gi`,
       backupRetentionDays: rag.backupRetentionDays,
@@ -111,7 +115,6 @@ export function buildReferencePlatform(scope: Construct, config: ReferencePlatfo
     },
   });
 
-  const image = (repo: string, digest: string) => ContainerImage.fromRegistry(config.registry, repo, digest);
   new SovereignInferenceStack(servingChart, 'Inference', {
     registry: config.registry,
     images: {

@@ -7,3 +7,5 @@ export * from './bucket';
 export * from './network-flow';
 export * from './gpu';
 export * from './manifest-files';
+export * from './container-image';
+export * from './pod-security';

@@ -17,6 +17,29 @@ export type EnvSource =
   | { readonly secretKeyRef: { readonly name: string; readonly key: string } }
   | { readonly configMapKeyRef: { readonly name: string; readonly key: string } };
 
+/** An entry of a container's `env` list. */
+export interface EnvVarEntry {
+  /** Variable name. */
+  readonly name: string;
+  /** Literal value. */
+  readonly value?: string;
+  /** Secret or ConfigMap key reference. */
+  readonly valueFrom?: Readonly<Record<string, unknown>>;
+}
+
+/** The container `env` entry that sets `name` from `source` (Secret and ConfigMap sources become `valueFrom`). */
+export function envVar(name: string, source: EnvSource): EnvVarEntry {
+  if ('value' in source) return { name, value: source.value };
+  if ('secretKeyRef' in source) return { name, valueFrom: { secretKeyRef: { ...source.secretKeyRef } } };
+  return { name, valueFrom: { configMapKeyRef: { ...source.configMapKeyRef } } };
+}
+
+/** Sets `name` in the container `env` list `env` (in place): any earlier entry of that name is replaced, the new one goes last. */
+export function setEnvVar(env: Array<Record<string, unknown>>, name: string, source: EnvSource): void {
+  for (let i = env.length - 1; i >= 0; i--) if (env[i].name === name) env.splice(i, 1);
+  env.push({ ...envVar(name, source) });
+}
+
 const WORKLOAD = Symbol.for('sovereign-ai-platform.IWorkload');
 
 /**

@@ -2,12 +2,11 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Precision, CapacityPlan, ModelSpec, PlacementKind } from '../compute/capacity-planner';
 import {
-  BucketGrant, GpuRequest, IGpuProvider, IWorkload, Labels, MANAGED_BY, NetworkEndpoint, NetworkFlow, ValidationError,
-  isDns1123Label, stableName,
+  BucketGrant, ContainerImage, GpuRequest, IBucket, IGpuProvider, IWorkload, Labels, MANAGED_BY, NetworkEndpoint,
+  NetworkFlow, ValidationError, isDns1123Label, stableName,
 } from '../core';
 import { IntOrString, KubeNetworkPolicy, KubePersistentVolumeClaim, KubePriorityClass, Quantity } from '../imports/k8s';
 import { AUDIT_OTLP_GRPC_PORT, AUDIT_OTLP_HTTP_PORT, AuditLogShipper } from '../serving/audit-log-shipper';
-import { ContainerImage } from '../serving/container-image';
 import { EPP_GRPC_PORT, EPP_METRICS_PORT } from '../serving/endpoint-picker';
 import { InferenceGateway } from '../serving/inference-gateway';
 import { ModelMonitoring } from '../serving/model-monitoring';
@@ -20,7 +19,6 @@ import { Guardrails } from '../policy/guardrails';
 import type { IVectorStore, VectorStoreGrant } from '../storage/vector-store';
 import { StackProfile } from './stack-profile';
 import { Tenant } from './tenant';
-import { IBucket } from '../core';
 
 /** A GPU provider that can also plan where models fit (a `GpuPool`). */
 export interface IPlanningGpuProvider extends IGpuProvider {

@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EnvSource, IBucket, IWorkload, Labels, MANAGED_BY, NetworkEndpoint, ValidationError, markWorkload, stableName } from '../core';
+import {
+  ContainerImage, EnvSource, IBucket, IWorkload, Labels, MANAGED_BY, NetworkEndpoint, ValidationError, imageSuppressionAnnotations,
+  markWorkload, restrictedContainerSecurityContext, restrictedPodSecurityContext, setEnvVar, stableName,
+} from '../core';
 import { IntOrString, KubeConfigMap, KubeService } from '../imports/k8s';
-import { ContainerImage } from './container-image';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 
 /** OTLP/gRPC port the shipper receives access logs on. */
 export const AUDIT_OTLP_GRPC_PORT = 4317;
@@ -140,7 +141,10 @@ export class AuditLogShipper extends Construct implements IWorkload {
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: this.name, namespace: props.namespace, labels, annotations: { [Labels.CONSTRUCT_PATH]: this.node.path } },
+      metadata: {
+        name: this.name, namespace: props.namespace, labels,
+        annotations: { [Labels.CONSTRUCT_PATH]: this.node.path, ...imageSuppressionAnnotations(props.image) },
+      },
       spec: {
         replicas: 1,
         revisionHistoryLimit: 3,
@@ -197,10 +201,6 @@ export class AuditLogShipper extends Construct implements IWorkload {
 
   /** Adds an environment variable to the shipper container (grants put the bucket credentials here). */
   public addEnv(name: string, source: EnvSource): void {
-    const i = this.env.findIndex((e) => e.name === name);
-    if (i >= 0) this.env.splice(i, 1);
-    if ('value' in source) this.env.push({ name, value: source.value });
-    else if ('secretKeyRef' in source) this.env.push({ name, valueFrom: { secretKeyRef: { ...source.secretKeyRef } } });
-    else this.env.push({ name, valueFrom: { configMapKeyRef: { ...source.configMapKeyRef } } });
+    setEnvVar(this.env, name, source);
   }
 }

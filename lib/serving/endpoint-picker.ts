@@ -1,11 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Labels, MANAGED_BY, NetworkEndpoint, stableName } from '../core';
+import {
+  ContainerImage, Labels, MANAGED_BY, NetworkEndpoint, imageSuppressionAnnotations, restrictedContainerSecurityContext,
+  restrictedPodSecurityContext, stableName,
+} from '../core';
 import {
   IntOrString, KubeConfigMap, KubeRole, KubeRoleBinding, KubeService, KubeServiceAccount,
 } from '../imports/k8s';
-import { ContainerImage } from './container-image';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 
 /** gRPC ext-proc port of the endpoint picker (the gateway calls it for every request). */
 export const EPP_GRPC_PORT = 9002;
@@ -146,7 +147,10 @@ export class EndpointPicker extends Construct {
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: this.name, namespace: props.namespace, labels, annotations: { [Labels.CONSTRUCT_PATH]: this.node.path } },
+      metadata: {
+        name: this.name, namespace: props.namespace, labels,
+        annotations: { [Labels.CONSTRUCT_PATH]: this.node.path, ...imageSuppressionAnnotations(props.image) },
+      },
       spec: {
         replicas: 1,
         revisionHistoryLimit: 3,

@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Labels, MANAGED_BY, stableName } from '../core';
-import { ContainerImage } from './container-image';
+import { ContainerImage, Labels, MANAGED_BY, stableName } from '../core';
 import { EPP_GRPC_PORT, EndpointPicker } from './endpoint-picker';
 import { InferenceGateway } from './inference-gateway';
 

@@ -1,13 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  EnvSource, GpuRequest, IGpuProvider, IWorkload, Labels, MANAGED_BY, NetworkEndpoint, ValidationError, gib, markWorkload,
+  ContainerImage, EnvSource, GpuRequest, IGpuProvider, IWorkload, Labels, MANAGED_BY, NetworkEndpoint, ValidationError, gib,
+  imageSuppressionAnnotations, markWorkload, restrictedContainerSecurityContext, restrictedPodSecurityContext, setEnvVar,
   cpu as cpuQuantity,
 } from '../core';
 import { KubePodDisruptionBudget, KubeService, IntOrString } from '../imports/k8s';
-import { ContainerImage } from './container-image';
 import { ModelSource, ModelSourceKind } from './model-source';
-import { OFFLINE_ENV, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
+import { OFFLINE_ENV } from './offline-env';
 import { ServingEngine, ServingEngineKind } from './serving-engine';
 
 /** Port of the vLLM OpenAI-compatible server (HTTP and `/metrics`). */
@@ -171,9 +171,7 @@ export class ModelServer extends Construct implements IWorkload {
       annotations: {
         [Labels.CONSTRUCT_PATH]: this.node.path,
         // an explicit per-image opt-out of digest pinning is recorded as a reviewed policy suppression
-        ...(props.image.unpinnedReason !== undefined
-          ? { [Labels.SUPPRESSIONS]: `sovereignty/image-digest=${props.image.unpinnedReason.replace(/[;=]/g, ',')}` }
-          : {}),
+        ...imageSuppressionAnnotations(props.image),
       },
     };
     const autoscaled = this.maxReplicas > this.minReplicas;
@@ -272,10 +270,7 @@ export class ModelServer extends Construct implements IWorkload {
     for (const spec of [this.podSpec, this.prefillPodSpec]) {
       if (!spec) continue;
       const main = spec.containers.find((c: any) => c.name === MAIN_CONTAINER);
-      main.env = (main.env as any[]).filter((e) => e.name !== name);
-      if ('value' in source) main.env.push({ name, value: source.value });
-      else if ('secretKeyRef' in source) main.env.push({ name, valueFrom: { secretKeyRef: { ...source.secretKeyRef } } });
-      else main.env.push({ name, valueFrom: { configMapKeyRef: { ...source.configMapKeyRef } } });
+      setEnvVar(main.env, name, source);
     }
   }
 

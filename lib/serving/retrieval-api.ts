@@ -1,12 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  EnvSource, IWorkload, Labels, MANAGED_BY, NetworkEndpoint, ValidationError, cpu as cpuQuantity, gib, markWorkload,
+  ContainerImage, EnvSource, IWorkload, Labels, MANAGED_BY, NetworkEndpoint, ValidationError, cpu as cpuQuantity, gib,
+  imageSuppressionAnnotations, markWorkload, restrictedContainerSecurityContext, restrictedPodSecurityContext, setEnvVar,
   stableName,
 } from '../core';
 import { IntOrString, KubePodDisruptionBudget, KubeService } from '../imports/k8s';
-import { ContainerImage } from './container-image';
-import { OFFLINE_ENV, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
+import { OFFLINE_ENV } from './offline-env';
 
 /** Default HTTP port of the retrieval API. */
 export const RETRIEVAL_API_PORT = 8080;
@@ -105,9 +105,7 @@ export class RetrievalApi extends Construct implements IWorkload {
         name: this.name, namespace: props.namespace, labels,
         annotations: {
           [Labels.CONSTRUCT_PATH]: this.node.path,
-          ...(props.image.unpinnedReason !== undefined
-            ? { [Labels.SUPPRESSIONS]: `sovereignty/image-digest=${props.image.unpinnedReason.replace(/[;=]/g, ',')}` }
-            : {}),
+          ...imageSuppressionAnnotations(props.image),
         },
       },
       spec: {
@@ -167,10 +165,6 @@ export class RetrievalApi extends Construct implements IWorkload {
 
   /** Adds an environment variable to the main container (grants put the store's connection settings here). */
   public addEnv(name: string, source: EnvSource): void {
-    const i = this.env.findIndex((e) => e.name === name);
-    if (i >= 0) this.env.splice(i, 1);
-    if ('value' in source) this.env.push({ name, value: source.value });
-    else if ('secretKeyRef' in source) this.env.push({ name, valueFrom: { secretKeyRef: { ...source.secretKeyRef } } });
-    else this.env.push({ name, valueFrom: { configMapKeyRef: { ...source.configMapKeyRef } } });
+    setEnvVar(this.env, name, source);
   }
 }

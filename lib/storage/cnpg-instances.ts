@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { EnvSource, IWorkload, NetworkEndpoint, markWorkload } from '../core';
+import { EnvSource, IWorkload, NetworkEndpoint, markWorkload, setEnvVar } from '../core';
 
 /**
  * The PostgreSQL instance pods of a CloudNativePG Cluster seen as a workload, so that the cluster can be granted
@@ -9,7 +9,7 @@ import { EnvSource, IWorkload, NetworkEndpoint, markWorkload } from '../core';
 export class CnpgInstances extends Construct implements IWorkload {
   /** The instance pods (`cnpg.io/cluster: <name>`). */
   public readonly endpoint: NetworkEndpoint;
-  private readonly _env: Array<{ name: string; value?: string; valueFrom?: Record<string, unknown> }> = [];
+  private readonly _env: Array<Record<string, unknown>> = [];
 
   constructor(scope: Construct, id: string, namespace: string, clusterName: string) {
     super(scope, id);
@@ -19,9 +19,7 @@ export class CnpgInstances extends Construct implements IWorkload {
 
   /** Adds an env var to every instance pod. */
   public addEnv(name: string, source: EnvSource): void {
-    if ('value' in source) this._env.push({ name, value: source.value });
-    else if ('secretKeyRef' in source) this._env.push({ name, valueFrom: { secretKeyRef: { ...source.secretKeyRef } } });
-    else this._env.push({ name, valueFrom: { configMapKeyRef: { ...source.configMapKeyRef } } });
+    setEnvVar(this._env, name, source);
   }
 
   /** The env vars added so far (for `spec.env`). */

@@ -1,6 +1,5 @@
 import { IConstruct, Construct } from 'constructs';
-import { EnvSource, IWorkload, ValidationError, isWorkload, renderValue } from '../core';
-import { PodSecurityContext, SecurityContext } from '../imports/k8s';
+import { BucketAccess, EnvSource, IWorkload, ValidationError, isWorkload, renderValue } from '../core';
 
 /** Keys of the S3 credentials Secret every bucket grant references (the same for every bucket backend). */
 export const S3CredentialKeys = {
@@ -51,6 +50,26 @@ export function assertWorkload(scope: IConstruct, x: unknown): asserts x is IWor
   }
 }
 
+/**
+ * Checks a grant request of `access` for `workload` against the grants made so far: throws unless `workload` is a
+ * workload, returns the existing grant if it has the same access, throws if it has another one (a workload gets
+ * either read or read/write access to a `what`, not both), and returns undefined if there is none yet.
+ */
+export function existingGrant<G extends { readonly access: BucketAccess }>(
+  scope: IConstruct, grants: ReadonlyMap<IWorkload, G>, workload: unknown, access: BucketAccess, what: string,
+): G | undefined {
+  assertWorkload(scope, workload);
+  const existing = grants.get(workload);
+  if (existing && existing.access !== access) {
+    throw ValidationError.invalidProp(scope, {
+      prop: 'access', value: access,
+      allowed: `the access already granted to ${workload.node.path} ("${existing.access}")`,
+      fix: `grant a workload either read or read/write access to ${what}, not both.`,
+    });
+  }
+  return existing;
+}
+
 /** Which construct set each env var of each workload (to catch two grants writing the same variable). */
 const ENV_OWNERS = new WeakMap<IWorkload, Map<string, string>>();
 
@@ -99,28 +118,3 @@ export function validateEnvPrefix(scope: IConstruct, prop: string, prefix: strin
   return prefix;
 }
 
-/** Container security context meeting Pod Security Standards `restricted`. */
-export function restrictedContainerSecurityContext(uid: number): SecurityContext {
-  return {
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    allowPrivilegeEscalation: false,
-    privileged: false,
-    readOnlyRootFilesystem: true,
-    capabilities: { drop: ['ALL'] },
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-}
-
-/** Pod security context meeting Pod Security Standards `restricted`. */
-export function restrictedPodSecurityContext(uid: number): PodSecurityContext {
-  return {
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    fsGroup: uid,
-    fsGroupChangePolicy: 'OnRootMismatch',
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-}

@@ -1,14 +1,14 @@
 import { Construct } from 'constructs';
 import {
-  BucketAccess, BucketGrant, EnvSource, IBucket, IWorkload, Labels, MANAGED_BY, NetworkEndpoint, NetworkFlow,
-  ValidationError, isDns1123Label, sanitizeDns1123, shortHash, stableName,
+  BucketAccess, BucketGrant, EnvSource, FsGroupChangePolicy, IBucket, IWorkload, Labels, MANAGED_BY, NetworkEndpoint,
+  NetworkFlow, ValidationError, imageSuppressionAnnotations, isDns1123Label, restrictedContainerSecurityContext,
+  restrictedPodSecurityContext, sanitizeDns1123, shortHash, stableName,
 } from '../core';
 import { KubeConfigMap, KubeJob, Quantity } from '../imports/k8s';
 import { bucketNameProblem } from './bucket-name';
 import { BucketRetention } from './bucket-retention';
 import {
-  S3CredentialKeys, SecretRequirement, addEnvOnce, addRequirement, assertWorkload, restrictedContainerSecurityContext,
-  restrictedPodSecurityContext, validateEnvPrefix,
+  S3CredentialKeys, SecretRequirement, addEnvOnce, addRequirement, existingGrant, validateEnvPrefix,
 } from './grants';
 import type { MinioTenant } from './minio-tenant';
 
@@ -258,16 +258,8 @@ export class MinioBucket extends Construct implements IBucket {
   }
 
   private grant(workload: IWorkload, access: BucketAccess): MinioBucketGrant {
-    assertWorkload(this, workload);
-    const existing = this.grants.get(workload);
-    if (existing) {
-      if (existing.access === access) return existing;
-      throw ValidationError.invalidProp(this, {
-        prop: 'access', value: access,
-        allowed: `the access already granted to ${workload.node.path} ("${existing.access}")`,
-        fix: 'grant a workload either read or read/write access to a bucket, not both.',
-      });
-    }
+    const existing = existingGrant(this, this.grants, workload, access, 'a bucket');
+    if (existing) return existing;
     const secretName = this.credentialsSecretName(access);
     const p = this.envPrefix;
     const env: Array<[string, EnvSource]> = [
@@ -370,7 +362,7 @@ export class MinioBucket extends Construct implements IBucket {
       },
     });
     const script = this.setupScript();
-    const settings = JSON.stringify({ script, image: tenant.clientImage, endpoint: tenant.endpointUrl, ca: tenant.tls.ca });
+    const settings = JSON.stringify({ script, image: tenant.clientImage.reference, endpoint: tenant.endpointUrl, ca: tenant.tls.ca });
     const credentialEnv = [BucketAccess.READ, BucketAccess.READ_WRITE].flatMap((access) => {
       const v = access === BucketAccess.READ ? 'READ' : 'READWRITE';
       const name = this.credentialsSecretName(access);
@@ -383,11 +375,14 @@ export class MinioBucket extends Construct implements IBucket {
       requests: { cpu: Quantity.fromString('50m'), memory: Quantity.fromString('64Mi') },
       limits: { cpu: Quantity.fromString('200m'), memory: Quantity.fromString('128Mi') },
     };
+    // an explicit opt-out of digest pinning for the mc image is recorded as a reviewed policy suppression
+    const annotations = imageSuppressionAnnotations(tenant.clientImage);
     const job = new KubeJob(this, 'Setup', {
       metadata: {
         name: stableName([this.slug, 'bucket-setup', shortHash(settings)]),
         namespace,
         labels: { ...labels },
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       },
       spec: {
         backoffLimit: 6,
@@ -397,10 +392,10 @@ export class MinioBucket extends Construct implements IBucket {
             restartPolicy: 'OnFailure',
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(MC_UID),
+            securityContext: restrictedPodSecurityContext(MC_UID, { fsGroupChangePolicy: FsGroupChangePolicy.ON_ROOT_MISMATCH }),
             containers: [{
               name: 'mc',
-              image: tenant.clientImage,
+              image: tenant.clientImage.reference,
               imagePullPolicy: 'IfNotPresent',
               command: ['/bin/sh', '-ec', script],
               env: [
@@ -409,7 +404,7 @@ export class MinioBucket extends Construct implements IBucket {
                 ...credentialEnv,
               ],
               resources,
-              securityContext: restrictedContainerSecurityContext(MC_UID),
+              securityContext: restrictedContainerSecurityContext(MC_UID, { runAsGroup: MC_UID }),
               volumeMounts: [
                 { name: 'tmp', mountPath: '/tmp' },
                 { name: 'config', mountPath: '/config', readOnly: true },

@@ -1,4 +1,4 @@
-import { NetworkEndpoint } from '../core';
+import { ContainerImage, NetworkEndpoint } from '../core';
 
 /**
  * How the MinIO tenant serves TLS. There is no plain-HTTP option: traffic to the object store is always encrypted.
@@ -43,10 +43,11 @@ export interface ConfigMapKey {
 
 /** Options of {@link MinioEncryption.kes}. */
 export interface KesEncryptionOptions {
-  /** KES image from your registry, pinned by digest. @see https://min.io/docs/kes/ */
-  readonly image: string;
-  /** Accept an image reference without digest. @default false */
-  readonly allowUnpinnedImage?: boolean;
+  /**
+   * KES image from your registry, pinned by digest, or `ContainerImage.unpinned(reference, { reason })` to opt out
+   * for this image (the reason is recorded on the Tenant). @see https://min.io/docs/kes/
+   */
+  readonly image: ContainerImage;
   /**
    * Secret (in the tenant namespace) holding the KES server configuration (`server-config.yaml`, with the KMS
    * backend such as Vault and its credentials). Referenced by name only.

@@ -1,12 +1,13 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Labels, MANAGED_BY, NetworkEndpoint, NetworkFlow, ValidationError, cpu as formatCpu, gib, isDns1123Label,
-  parseQuantity, stableName,
+  ContainerImage, FsGroupChangePolicy, Labels, MANAGED_BY, NetworkEndpoint, NetworkFlow, ValidationError, cpu as formatCpu, gib,
+  imageSuppressionAnnotations, isDns1123Label, parseQuantity, restrictedContainerSecurityContext, restrictedPodSecurityContext,
+  stableName,
 } from '../core';
+import type { PodSecurityContext, SecurityContext } from '../imports/k8s';
 import { Tenant } from '../imports/minio-tenant-minio.min.io';
-import { SecretRequirement, addRequirement, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './grants';
-import { validateImage } from './image';
+import { SecretRequirement, addRequirement } from './grants';
 import { MinioBucket, MinioBucketOptions } from './minio-bucket';
 import { MinioAuditWebhook, MinioEncryption, MinioPoolOptions, MinioTls } from './minio-options';
 
@@ -16,6 +17,16 @@ export const MINIO_S3_PORT = 9000;
 export const MINIO_TENANT_LABEL = 'v1.min.io/tenant';
 /** UID/GID the MinIO and KES containers run as (the upstream tenant chart's default). */
 const MINIO_UID = 1000;
+
+/** Pod security context of the MinIO and KES pods (PSS restricted; volume ownership changed only on mismatch). */
+function minioPodSecurityContext(): PodSecurityContext {
+  return restrictedPodSecurityContext(MINIO_UID, { fsGroupChangePolicy: FsGroupChangePolicy.ON_ROOT_MISMATCH });
+}
+
+/** Container security context of the MinIO and KES containers (PSS restricted). */
+function minioContainerSecurityContext(): SecurityContext {
+  return restrictedContainerSecurityContext(MINIO_UID, { runAsGroup: MINIO_UID });
+}
 
 /** A pool with every default resolved. */
 export interface ResolvedMinioPool {
@@ -42,18 +53,17 @@ export interface MinioTenantProps {
   /** Tenant name (`metadata.name`, label value on every pod). @default - derived from the construct id */
   readonly tenantName?: string;
   /**
-   * MinIO server image from your registry, pinned by digest.
+   * MinIO server image from your registry, pinned by digest (`ContainerImage.fromRegistry(...)`), or
+   * `ContainerImage.unpinned(reference, { reason })` to opt out for this image (the reason is recorded on the Tenant).
    * @see https://min.io/docs/minio/kubernetes/upstream/reference/operator-crd.html#tenantspec
    */
-  readonly image: string;
+  readonly image: ContainerImage;
   /**
    * MinIO client (`mc`) image from your registry, pinned by digest: runs the per-bucket setup Jobs (versioning,
-   * quota, retention, per-bucket users and policies).
+   * quota, retention, per-bucket users and policies). An unpinned image's reason is recorded on each Job.
    * @see https://min.io/docs/minio/linux/reference/minio-mc.html
    */
-  readonly clientImage: string;
-  /** Accept image references without digest (tags only). @default false */
-  readonly allowUnpinnedImages?: boolean;
+  readonly clientImage: ContainerImage;
   /** Server pools. @default - one pool of 4 servers with 2 volumes of 100Gi each */
   readonly pools?: readonly MinioPoolOptions[];
   /** TLS. @default MinioTls.autoCert() */
@@ -93,11 +103,9 @@ export class MinioTenant extends Construct {
   /** Namespace. */
   public readonly namespace: string;
   /** MinIO server image. */
-  public readonly image: string;
+  public readonly image: ContainerImage;
   /** `mc` image of the bucket setup Jobs. */
-  public readonly clientImage: string;
-  /** Whether unpinned images are accepted. */
-  public readonly allowUnpinnedImages: boolean;
+  public readonly clientImage: ContainerImage;
   /** Resolved pools. */
   public readonly pools: readonly ResolvedMinioPool[];
   /** TLS mode. */
@@ -128,9 +136,10 @@ export class MinioTenant extends Construct {
     if (!isDns1123Label(this.tenantName)) {
       throw ValidationError.invalidProp(this, { prop: 'tenantName', value: this.tenantName, allowed: 'a DNS-1123 label' });
     }
-    this.allowUnpinnedImages = props.allowUnpinnedImages ?? false;
-    this.image = validateImage(this, 'image', props.image, this.allowUnpinnedImages, 'allowUnpinnedImages');
-    this.clientImage = validateImage(this, 'clientImage', props.clientImage, this.allowUnpinnedImages, 'allowUnpinnedImages');
+    props.image.validatePinned(this, 'image');
+    props.clientImage.validatePinned(this, 'clientImage');
+    this.image = props.image;
+    this.clientImage = props.clientImage;
     this.tls = props.tls ?? MinioTls.autoCert();
     this.prometheus = props.prometheus ?? false;
     this.configurationSecretName = props.configurationSecretName ?? `${this.tenantName}-env-configuration`;
@@ -159,7 +168,7 @@ export class MinioTenant extends Construct {
       [Labels.DATA_BEARING]: 'true',
     };
     const spec: Record<string, unknown> = {
-      image: this.image,
+      image: this.image.reference,
       imagePullPolicy: 'IfNotPresent',
       configuration: { name: this.configurationSecretName },
       pools: this.pools.map((p) => this.renderPool(p)),
@@ -182,9 +191,11 @@ export class MinioTenant extends Construct {
       ...(env.length > 0 ? { env } : {}),
       ...(props.encryption ? { kes: this.renderKes(props.encryption) } : {}),
     };
+    // explicit per-image opt-outs of digest pinning (server, KES) are recorded as reviewed policy suppressions
+    const annotations = imageSuppressionAnnotations(this.image, props.encryption?.options.image);
     this.resource = new ApiObject(this, 'Resource', {
       ...Tenant.GVK,
-      metadata: { name: this.tenantName, namespace: this.namespace, labels },
+      metadata: { name: this.tenantName, namespace: this.namespace, labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
       spec,
     });
 
@@ -307,14 +318,14 @@ export class MinioTenant extends Construct {
         },
       },
       resources: { requests: resources, limits: resources },
-      securityContext: restrictedPodSecurityContext(MINIO_UID),
-      containerSecurityContext: restrictedContainerSecurityContext(MINIO_UID),
+      securityContext: minioPodSecurityContext(),
+      containerSecurityContext: minioContainerSecurityContext(),
     };
   }
 
   private renderKes(encryption: MinioEncryption): Record<string, unknown> {
     const o = encryption.options;
-    const image = validateImage(this, 'encryption.image', o.image, o.allowUnpinnedImage ?? false, 'encryption.allowUnpinnedImage');
+    o.image.validatePinned(this, 'encryption.image');
     const replicas = o.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 1) {
       throw ValidationError.invalidProp(this, { prop: 'encryption.replicas', value: replicas, allowed: 'an integer of at least 1' });
@@ -325,14 +336,14 @@ export class MinioTenant extends Construct {
     });
     const resources = { cpu: '250m', memory: '256Mi' };
     return {
-      image,
+      image: o.image.reference,
       imagePullPolicy: 'IfNotPresent',
       replicas,
       kesSecret: { name: o.configurationSecretName },
       keyName: o.keyName ?? 'minio-default-key',
       resources: { requests: resources, limits: resources },
-      securityContext: restrictedPodSecurityContext(MINIO_UID),
-      containerSecurityContext: restrictedContainerSecurityContext(MINIO_UID),
+      securityContext: minioPodSecurityContext(),
+      containerSecurityContext: minioContainerSecurityContext(),
       labels: { [Labels.APP_MANAGED_BY]: MANAGED_BY },
     };
   }

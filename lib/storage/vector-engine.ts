@@ -1,4 +1,4 @@
-import { IBucket } from '../core';
+import { ContainerImage, IBucket } from '../core';
 
 /** Which engine a vector store runs on. */
 export enum VectorEngineKind {
@@ -44,12 +44,11 @@ export interface HnswOptions {
 export interface PgVectorOptions {
   /**
    * PostgreSQL operand image from your registry, pinned by digest; it must ship pgvector and pgaudit (e.g. a mirror of
-   * the CloudNativePG `standard` images).
+   * the CloudNativePG `standard` images). `ContainerImage.unpinned(reference, { reason })` opts out for this image
+   * (the reason is recorded on the Cluster).
    * @see https://github.com/cloudnative-pg/postgres-containers
    */
-  readonly image: string;
-  /** Accept an image reference without digest. @default false */
-  readonly allowUnpinnedImage?: boolean;
+  readonly image: ContainerImage;
   /** PostgreSQL instances (1 primary + standbys). CloudNativePG creates the PodDisruptionBudgets. @default 3 */
   readonly instances?: number;
   /** Volume size per instance, a Kubernetes quantity. @default '20Gi' */

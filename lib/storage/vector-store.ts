@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   BucketAccess, EnvSource, IBucket, IWorkload, Labels, MANAGED_BY, NetworkEndpoint, NetworkFlow, ValidationError,
-  cpu as formatCpu, gib, isDns1123Label, parseQuantity, sanitizeDns1123, shortHash, stableName,
+  cpu as formatCpu, gib, imageSuppressionAnnotations, isDns1123Label, parseQuantity, sanitizeDns1123, shortHash, stableName,
 } from '../core';
 import { Cluster } from '../imports/cnpg-cluster-postgresql.cnpg.io';
 import { Database } from '../imports/cnpg-database-postgresql.cnpg.io';
@@ -10,9 +10,8 @@ import { ScheduledBackup } from '../imports/cnpg-scheduledbackup-postgresql.cnpg
 import { KubeConfigMap } from '../imports/k8s';
 import { CnpgInstances } from './cnpg-instances';
 import {
-  S3CredentialKeys, SecretRequirement, addEnvOnce, addRequirement, assertWorkload, validateEnvPrefix,
+  S3CredentialKeys, SecretRequirement, addEnvOnce, addRequirement, assertWorkload, existingGrant, validateEnvPrefix,
 } from './grants';
-import { validateImage } from './image';
 import { HnswOptions, LanceDbOptions, PgAuditClass, PgVectorOptions, VectorEngine, VectorEngineKind } from './vector-engine';
 
 /** PostgreSQL port. */
@@ -250,16 +249,8 @@ export class VectorStore extends Construct implements IVectorStore {
   }
 
   private grant(workload: IWorkload, access: BucketAccess): VectorStoreGrant {
-    assertWorkload(this, workload);
-    const existing = this.grants.get(workload);
-    if (existing) {
-      if (existing.access === access) return existing;
-      throw ValidationError.invalidProp(this, {
-        prop: 'access', value: access,
-        allowed: `the access already granted to ${workload.node.path} ("${existing.access}")`,
-        fix: 'grant a workload either read or read/write access to a vector store, not both.',
-      });
-    }
+    const existing = existingGrant(this, this.grants, workload, access, 'a vector store');
+    if (existing) return existing;
     const grant = this.lanceBucket ? this.grantLance(workload, access, this.lanceBucket) : this.grantPg(workload, access);
     this.grants.set(workload, grant);
     return grant;
@@ -338,7 +329,7 @@ export class VectorStore extends Construct implements IVectorStore {
   }
 
   private createPgvector(o: PgVectorOptions, instances: number, hnsw: ResolvedHnsw, backupBucket: IBucket | undefined): ApiObject {
-    const image = validateImage(this, 'engine.image', o.image, o.allowUnpinnedImage ?? false, 'engine.allowUnpinnedImage');
+    o.image.validatePinned(this, 'engine.image');
     const storageSize = o.storageSize ?? '20Gi';
     const bytes = parseQuantity(storageSize);
     if (bytes === undefined || bytes <= 0) {
@@ -405,12 +396,17 @@ export class VectorStore extends Construct implements IVectorStore {
       };
     }
 
+    const annotations = imageSuppressionAnnotations(o.image);
     const cluster = new ApiObject(this, 'Resource', {
       ...Cluster.GVK,
-      metadata: { name, namespace: this.namespace, labels: dataLabels },
+      metadata: {
+        name, namespace: this.namespace, labels: dataLabels,
+        // an explicit opt-out of digest pinning is recorded as a reviewed policy suppression
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+      },
       spec: {
         instances,
-        imageName: image,
+        imageName: o.image.reference,
         imagePullPolicy: 'IfNotPresent',
         enableSuperuserAccess: false,
         enablePDB: true,

@@ -1,9 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CapacityPlan, GpuProduct, ModelSpec, planCapacity } from '../../lib/compute';
-import { GpuRequest, PodSpecTarget } from '../../lib/core';
+import { ContainerImage, GpuRequest, PodSpecTarget } from '../../lib/core';
 import { IPlanningGpuProvider, SovereignInferenceStack, SovereignInferenceStackProps, Tenant } from '../../lib/platform';
-import { ContainerImage, ModelSource } from '../../lib/serving';
+import { ModelSource } from '../../lib/serving';
 import { KubeNetworkPolicy } from '../../lib/imports/k8s';
 import {
   Guardrails, PodSecurityPack, PodSecurityVersion, checkManifests, formatFinding, podViews, toPolicyObjects,
@@ -53,8 +53,8 @@ export function fixture(): Fixture {
   });
   const minio = new MinioTenant(chart, 'Minio', {
     namespace: 'storage',
-    image: `${REGISTRY}/minio/minio@${digest('minio')}`,
-    clientImage: `${REGISTRY}/minio/mc@${digest('mc')}`,
+    image: ContainerImage.fromRegistry(REGISTRY, 'minio/minio', digest('minio')),
+    clientImage: ContainerImage.fromRegistry(REGISTRY, 'minio/mc', digest('mc')),
   });
   const models = minio.addBucket('Models', { bucketName: 'models' });
   const audit = minio.addBucket('Audit', { bucketName: 'inference-audit', objectLock: true, retention: BucketRetention.compliance({ days: 365 }) });

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EnvSource, IWorkload, markWorkload } from '../../lib/core';
+import { ContainerImage, EnvSource, IWorkload, markWorkload } from '../../lib/core';
 import { SovereignInferenceStack, Tenant } from '../../lib/platform';
 import { RetrievalApi } from '../../lib/serving';
 import { VectorEngine, VectorStore } from '../../lib/storage';
@@ -8,7 +8,7 @@ import { expectConformant } from '../support/conformance';
 import { describeWithSchemas } from '../support/schemas';
 import { REGISTRY, baseProps, digest, fixture, image, model, podSecurityRestricted } from './fixtures';
 
-const PG_IMAGE = `${REGISTRY}/cloudnative-pg/postgresql@${digest('pg')}`;
+const PG_IMAGE = ContainerImage.fromRegistry(REGISTRY, 'cloudnative-pg/postgresql', digest('pg'));
 
 /** A RAG workload of the user's own (e.g. an indexing job's reader), to grant with `grantRetrieval`. */
 class Reader extends Construct implements IWorkload {

@@ -3,7 +3,8 @@ import { expectConformant } from '../support/conformance';
 import { describeWithSchemas } from '../support/schemas';
 import { Precision } from '../../lib/compute';
 import { SovereignInferenceStack, StackProfile } from '../../lib/platform';
-import { ContainerImage, ModelSource, ServingEngine } from '../../lib/serving';
+import { ContainerImage } from '../../lib/core';
+import { ModelSource, ServingEngine } from '../../lib/serving';
 import { REGISTRY, baseProps, fixture, image, model } from './fixtures';
 
 function build(extra: Record<string, unknown> = {}, models?: (f: ReturnType<typeof fixture>) => any[]) {

@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
-import { ContainerImage, EPP_GRPC_PORT, EPP_HEALTH_PORT, EPP_METRICS_PORT, EndpointPicker } from '../../lib/serving';
+import { ContainerImage } from '../../lib/core';
+import { EPP_GRPC_PORT, EPP_HEALTH_PORT, EPP_METRICS_PORT, EndpointPicker } from '../../lib/serving';
 
 const IMAGE = ContainerImage.fromRegistry('registry.x.internal', 'llm-d/llm-d-inference-scheduler', 'sha256:' + 'b'.repeat(64));
 

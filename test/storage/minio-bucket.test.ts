@@ -44,7 +44,8 @@ describe('MinioBucket', () => {
       seccompProfile: { type: 'RuntimeDefault' },
     });
     const c = pod.containers[0];
-    expect(c.image).toBe(MC_IMAGE);
+    expect(c.image).toBe(MC_IMAGE.reference);
+    expect(job.metadata.annotations).toBeUndefined();
     expect(c.securityContext).toEqual({
       runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, allowPrivilegeEscalation: false, privileged: false,
       readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },

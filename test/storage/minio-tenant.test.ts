@@ -1,4 +1,6 @@
 import { Testing } from 'cdk8s';
+import { ContainerImage } from '../../lib/core';
+import { checkManifests } from '../../lib/policy';
 import { MinioEncryption, MinioTenant, MinioTls } from '../../lib/storage';
 import { expectConformant } from '../support/conformance';
 import { describeWithSchemas } from '../support/schemas';
@@ -44,7 +46,7 @@ describe('MinioTenant', () => {
         },
       },
       spec: {
-        image: MINIO_IMAGE,
+        image: MINIO_IMAGE.reference,
         imagePullPolicy: 'IfNotPresent',
         configuration: { name: 'objects-env-configuration' },
         pools: [{
@@ -91,7 +93,7 @@ describe('MinioTenant', () => {
       clientImage: MC_IMAGE,
       pools: [{ name: 'fast', servers: 1, volumesPerServer: 1, volumeSize: '1Ti', storageClassName: 'nvme', cpu: 0.5, memoryGiB: 2 }],
       tls: MinioTls.externalCertificate('objects-tls', { name: 'internal-ca', key: 'ca.crt' }),
-      encryption: MinioEncryption.kes({ image: `registry.internal/minio/kes@sha256:${'b'.repeat(64)}`, configurationSecretName: 'kes-config' }),
+      encryption: MinioEncryption.kes({ image: ContainerImage.fromReference(`registry.internal/minio/kes@sha256:${'b'.repeat(64)}`), configurationSecretName: 'kes-config' }),
       audit: {
         endpointUrl: 'https://audit-sink.audit.svc.cluster.local:8443/minio',
         authTokenSecret: { name: 'audit-token', key: 'token' },
@@ -144,15 +146,60 @@ describe('MinioTenant', () => {
 
   test('error: image tag without digest', () => {
     const chart = Testing.chart();
-    expect(errorOf(() => new MinioTenant(chart, 'Objects', { image: 'registry.internal/minio/minio:RELEASE.2025-04-22', clientImage: MC_IMAGE }))).toBe(
-      'test/Objects: invalid image: "registry.internal/minio/minio:RELEASE.2025-04-22". Allowed: an image reference from your registry pinned by digest (`<registry>/<repository>@sha256:<64 hex digits>`). Fix: append the digest of the image in your registry (e.g. `crane digest <image>`), or set allowUnpinnedImages: true to accept a tag.',
+    const image = ContainerImage.fromReference('registry.internal/minio/minio:RELEASE.2025-04-22');
+    expect(errorOf(() => new MinioTenant(chart, 'Objects', { image, clientImage: MC_IMAGE }))).toBe(
+      'test/Objects: invalid image: "registry.internal/minio/minio:RELEASE.2025-04-22". Allowed: an image pinned by digest (`<registry>/<path>@sha256:<64 hex>`). Fix: use ContainerImage.fromRegistry(registry, repository, digest), or ContainerImage.unpinned(reference, { reason }) to opt out explicitly.',
     );
   });
 
-  test('a tag is accepted when explicitly allowed', () => {
+  test('error: client image tag without digest', () => {
     const chart = Testing.chart();
-    const t = new MinioTenant(chart, 'Objects', { image: 'registry.internal/minio/minio:v1', clientImage: 'registry.internal/minio/mc:v1', allowUnpinnedImages: true });
-    expect(t.image).toBe('registry.internal/minio/minio:v1');
+    const clientImage = ContainerImage.fromReference('registry.internal/minio/mc:RELEASE.2025-04-16');
+    expect(errorOf(() => new MinioTenant(chart, 'Objects', { image: MINIO_IMAGE, clientImage }))).toBe(
+      'test/Objects: invalid clientImage: "registry.internal/minio/mc:RELEASE.2025-04-16". Allowed: an image pinned by digest (`<registry>/<path>@sha256:<64 hex>`). Fix: use ContainerImage.fromRegistry(registry, repository, digest), or ContainerImage.unpinned(reference, { reason }) to opt out explicitly.',
+    );
+  });
+
+  test('error: KES image tag without digest', () => {
+    const chart = Testing.chart();
+    const encryption = MinioEncryption.kes({ image: ContainerImage.fromReference('registry.internal/minio/kes:2025-03-12'), configurationSecretName: 'kes' });
+    expect(errorOf(() => new MinioTenant(chart, 'Objects', { image: MINIO_IMAGE, clientImage: MC_IMAGE, encryption }))).toBe(
+      'test/Objects: invalid encryption.image: "registry.internal/minio/kes:2025-03-12". Allowed: an image pinned by digest (`<registry>/<path>@sha256:<64 hex>`). Fix: use ContainerImage.fromRegistry(registry, repository, digest), or ContainerImage.unpinned(reference, { reason }) to opt out explicitly.',
+    );
+  });
+
+  test('a tag is accepted per image with ContainerImage.unpinned, and the reason recorded where the image runs', () => {
+    const chart = Testing.chart();
+    const t = new MinioTenant(chart, 'Objects', {
+      image: ContainerImage.unpinned('registry.internal/minio/minio:v1', { reason: 'vendor build' }),
+      clientImage: ContainerImage.unpinned('registry.internal/minio/mc:v1', { reason: 'mirror has no digests' }),
+      encryption: MinioEncryption.kes({ image: ContainerImage.unpinned('registry.internal/minio/kes:v1', { reason: 'kms=vault; pinned later' }), configurationSecretName: 'kes' }),
+    });
+    t.addBucket('Models');
+    expect(t.image.reference).toBe('registry.internal/minio/minio:v1');
+    expect(t.clientImage.unpinnedReason).toBe('mirror has no digests');
+    const objects = Testing.synth(chart);
+    const tenant = tenantOf(objects);
+    expect(tenant.spec.image).toBe('registry.internal/minio/minio:v1');
+    expect(tenant.spec.kes.image).toBe('registry.internal/minio/kes:v1');
+    expect(tenant.metadata.annotations).toEqual({
+      'sovereign-ai.dev/suppressions': 'sovereignty/image-digest=vendor build / kms,vault, pinned later',
+    });
+    const job = objects.find((o: any) => o.kind === 'Job');
+    expect(job.spec.template.spec.containers[0].image).toBe('registry.internal/minio/mc:v1');
+    expect(job.metadata.annotations).toEqual({ 'sovereign-ai.dev/suppressions': 'sovereignty/image-digest=mirror has no digests' });
+     // the policy engine reads the annotations: every digest finding is suppressed with its reason, none is left
+    const report = checkManifests(objects);
+    expect(report.findings.filter((f) => f.ruleId === 'sovereignty/image-digest')).toEqual([]);
+    expect(report.suppressed.filter((x) => x.finding.ruleId === 'sovereignty/image-digest').map((x) => x.suppression.reason).sort()).toEqual([
+      'mirror has no digests', 'vendor build / kms,vault, pinned later', 'vendor build / kms,vault, pinned later',
+    ]);
+  });
+
+  test('pinned images add no annotation', () => {
+    const chart = Testing.chart();
+    new MinioTenant(chart, 'Objects', { image: MINIO_IMAGE, clientImage: MC_IMAGE });
+    expect(tenantOf(Testing.synth(chart)).metadata.annotations).toBeUndefined();
   });
 
   test('error: unparseable volume size', () => {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { EnvSource, IWorkload, NetworkEndpoint, markWorkload } from '../../lib/core';
+import { ContainerImage, EnvSource, IWorkload, NetworkEndpoint, markWorkload } from '../../lib/core';
 
 /** A minimal workload for tests: records env vars, selects pods by one label. */
 export class TestWorkload extends Construct implements IWorkload {
@@ -18,9 +18,9 @@ export class TestWorkload extends Construct implements IWorkload {
 }
 
 export const DIGEST = 'sha256:' + 'a'.repeat(64);
-export const MINIO_IMAGE = `registry.internal/minio/minio@${DIGEST}`;
-export const MC_IMAGE = `registry.internal/minio/mc@${DIGEST}`;
-export const PG_IMAGE = `registry.internal/cloudnative-pg/postgresql:17-standard@${DIGEST}`;
+export const MINIO_IMAGE = ContainerImage.fromReference(`registry.internal/minio/minio@${DIGEST}`);
+export const MC_IMAGE = ContainerImage.fromReference(`registry.internal/minio/mc@${DIGEST}`);
+export const PG_IMAGE = ContainerImage.fromReference(`registry.internal/cloudnative-pg/postgresql:17-standard@${DIGEST}`);
 
 /** Every string anywhere in a JSON value. */
 export function allStrings(x: unknown, out: string[] = []): string[] {

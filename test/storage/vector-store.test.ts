@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BucketAccess } from '../../lib/core';
+import { BucketAccess, ContainerImage } from '../../lib/core';
 import { MinioTenant, PgAuditClass, VectorEngine, VectorEngineKind, VectorStore } from '../../lib/storage';
 import { expectConformant } from '../support/conformance';
 import { describeWithSchemas } from '../support/schemas';
@@ -48,7 +48,7 @@ describe('VectorStore pgvector', () => {
       metadata: { name: 'rag', namespace: 'vector', labels: dataLabels },
       spec: {
         instances: 3,
-        imageName: PG_IMAGE,
+        imageName: PG_IMAGE.reference,
         imagePullPolicy: 'IfNotPresent',
         enableSuperuserAccess: false,
         enablePDB: true,
@@ -228,6 +228,16 @@ describe('VectorStore pgvector', () => {
     expect(Testing.synth(chart).filter((o: any) => o.kind === 'NetworkPolicy')).toHaveLength(2);
   });
 
+  test('error: read and read/write on the same workload', () => {
+    const chart = Testing.chart();
+    const store = new VectorStore(chart, 'Rag', { engine: VectorEngine.pgvector({ image: PG_IMAGE }) });
+    const w = new TestWorkload(chart, 'Api');
+    store.grantReadWrite(w);
+    expect(errorOf(() => store.grantRead(w))).toBe(
+      'test/Rag: invalid access: "read". Allowed: the access already granted to test/Api ("readwrite"). Fix: grant a workload either read or read/write access to a vector store, not both.',
+    );
+  });
+
   test('error: zero instances', () => {
     const chart = Testing.chart();
     expect(errorOf(() => new VectorStore(chart, 'Rag', { engine: VectorEngine.pgvector({ image: PG_IMAGE, instances: 0 }) }))).toBe(
@@ -251,9 +261,19 @@ describe('VectorStore pgvector', () => {
 
   test('error: image tag without digest', () => {
     const chart = Testing.chart();
-    expect(errorOf(() => new VectorStore(chart, 'Rag', { engine: VectorEngine.pgvector({ image: 'ghcr.io/cloudnative-pg/postgresql:17' }) }))).toBe(
-      'test/Rag: invalid engine.image: "ghcr.io/cloudnative-pg/postgresql:17". Allowed: an image reference from your registry pinned by digest (`<registry>/<repository>@sha256:<64 hex digits>`). Fix: append the digest of the image in your registry (e.g. `crane digest <image>`), or set engine.allowUnpinnedImage: true to accept a tag.',
+    const image = ContainerImage.fromReference('ghcr.io/cloudnative-pg/postgresql:17');
+    expect(errorOf(() => new VectorStore(chart, 'Rag', { engine: VectorEngine.pgvector({ image }) }))).toBe(
+      'test/Rag: invalid engine.image: "ghcr.io/cloudnative-pg/postgresql:17". Allowed: an image pinned by digest (`<registry>/<path>@sha256:<64 hex>`). Fix: use ContainerImage.fromRegistry(registry, repository, digest), or ContainerImage.unpinned(reference, { reason }) to opt out explicitly.',
     );
+  });
+
+  test('an unpinned image is an explicit per-image opt-out, recorded on the Cluster', () => {
+    const chart = Testing.chart();
+    const image = ContainerImage.unpinned('registry.internal/cloudnative-pg/postgresql:17-standard', { reason: 'vendor; rebuilt=nightly' });
+    new VectorStore(chart, 'Rag', { engine: VectorEngine.pgvector({ image }) });
+    const cluster = Testing.synth(chart).find((o: any) => o.kind === 'Cluster');
+    expect(cluster.spec.imageName).toBe('registry.internal/cloudnative-pg/postgresql:17-standard');
+    expect(cluster.metadata.annotations).toEqual({ 'sovereign-ai.dev/suppressions': 'sovereignty/image-digest=vendor, rebuilt,nightly' });
   });
 
   test('error: HNSW ef_construction below 2 x m', () => {

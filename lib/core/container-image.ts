@@ -1,7 +1,12 @@
-import { ValidationError } from '../core';
+import { IConstruct } from 'constructs';
+import { ValidationError } from './errors';
+import { Labels } from './labels';
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const REFERENCE = /^([a-z0-9.-]+(?::[0-9]+)?)\/([a-z0-9._\/-]+)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+
+/** The policy rule an unpinned image is recorded against (see {@link imageSuppressionAnnotations}). */
+const IMAGE_DIGEST_RULE = 'sovereignty/image-digest';
 
 /** Options of {@link ContainerImage.unpinned}. */
 export interface UnpinnedImageOptions {
@@ -12,7 +17,8 @@ export interface UnpinnedImageOptions {
 /**
  * A container image. The library only runs images from the platform's own registry, pinned by digest
  * (`registry/path@sha256:<64 hex>`): a tag can be moved, a digest cannot. Opting out of the digest is explicit, per
- * image, with a written reason ({@link ContainerImage.unpinned}).
+ * image, with a written reason ({@link ContainerImage.unpinned}); every construct records that reason on the object
+ * the image lands in (annotation `sovereign-ai.dev/suppressions: sovereignty/image-digest=<reason>`).
  *
  * @see https://kubernetes.io/docs/concepts/containers/images/#image-names
  */
@@ -34,23 +40,17 @@ export class ContainerImage {
   }
 
   /**
-   * A full image reference that must carry a digest (`host/path[:tag]@sha256:...`).
+   * A full image reference with an explicit registry host (`host/path[:tag]@sha256:...`). Constructs refuse it
+   * unless it carries a digest.
    */
   public static fromReference(reference: string): ContainerImage {
-    const m = REFERENCE.exec(reference);
-    if (!m || !m[1].includes('.') && !m[1].includes(':') && m[1] !== 'localhost') {
-      throw ValidationError.invalidProp('ContainerImage', {
-        prop: 'image', value: reference,
-        allowed: 'a reference with an explicit registry host, `<registry>/<path>@sha256:<64 hex>`',
-        fix: 'name the private registry host in the reference.',
-      });
-    }
+    const m = parseReference(reference);
     return new ContainerImage(reference, m[1], m[4], undefined);
   }
 
   /**
    * An image without a digest (a tag only). Refused by default; this is the explicit per-image opt-out, and the
-   * reason is recorded on the pod (annotation) for review.
+   * reason is recorded on the object that runs the image (annotation) for review.
    */
   public static unpinned(reference: string, options: UnpinnedImageOptions): ContainerImage {
     if (!options.reason || options.reason.trim().length === 0) {
@@ -59,8 +59,8 @@ export class ContainerImage {
         fix: 'say why this image cannot be pinned by digest.',
       });
     }
-    const m = REFERENCE.exec(reference);
-    return new ContainerImage(reference, m ? m[1] : reference.split('/')[0], m?.[4], options.reason);
+    const m = parseReference(reference);
+    return new ContainerImage(reference, m[1], m[4], options.reason);
   }
 
   private constructor(
@@ -83,7 +83,7 @@ export class ContainerImage {
    * Checks the image against the platform rules: from `registry` (host or host/prefix) and pinned by digest (unless
    * opted out with {@link ContainerImage.unpinned}). Throws a ValidationError at `scope` naming `prop`.
    */
-  public validate(scope: string, prop: string, registry: string): void {
+  public validate(scope: IConstruct | string, prop: string, registry: string): void {
     const prefix = `${registry.replace(/\/+$/, '')}/`;
     if (!this.reference.startsWith(prefix)) {
       throw ValidationError.invalidProp(scope, {
@@ -91,6 +91,14 @@ export class ContainerImage {
         fix: `mirror the image into ${registry} and reference it there by digest.`,
       });
     }
+    this.validatePinned(scope, prop);
+  }
+
+  /**
+   * Checks that the image is pinned by digest, or explicitly opted out with {@link ContainerImage.unpinned}.
+   * Throws a ValidationError at `scope` naming `prop`.
+   */
+  public validatePinned(scope: IConstruct | string, prop: string): void {
     if (!this.pinned && this.unpinnedReason === undefined) {
       throw ValidationError.invalidProp(scope, {
         prop, value: this.reference, allowed: 'an image pinned by digest (`<registry>/<path>@sha256:<64 hex>`)',
@@ -102,4 +110,29 @@ export class ContainerImage {
   public toString(): string {
     return this.reference;
   }
+}
+
+/**
+ * The annotations that record the explicit digest opt-outs of `images` (those made with
+ * {@link ContainerImage.unpinned}) as reviewed policy suppressions of `sovereignty/image-digest`, for the object the
+ * images land in: `{ 'sovereign-ai.dev/suppressions': 'sovereignty/image-digest=<reason>[ / <reason>...]' }` (`;` and
+ * `=` in reasons become `,`), or `{}` when every image is pinned (spread it into `metadata.annotations`).
+ */
+export function imageSuppressionAnnotations(...images: ReadonlyArray<ContainerImage | undefined>): Record<string, string> {
+  const reasons = [...new Set(images.flatMap((i) => (i?.unpinnedReason !== undefined ? [i.unpinnedReason.replace(/[;=]/g, ',')] : [])))];
+  if (reasons.length === 0) return {};
+  // one entry per object: a report lists the suppression that accepted each finding, so it carries every reason
+  return { [Labels.SUPPRESSIONS]: `${IMAGE_DIGEST_RULE}=${reasons.join(' / ')}` };
+}
+
+function parseReference(reference: string): RegExpExecArray {
+  const m = REFERENCE.exec(reference);
+  if (!m || !m[1].includes('.') && !m[1].includes(':') && m[1] !== 'localhost') {
+    throw ValidationError.invalidProp('ContainerImage', {
+      prop: 'image', value: reference,
+      allowed: 'a reference with an explicit registry host, `<registry>/<path>@sha256:<64 hex>`',
+      fix: 'name the private registry host in the reference.',
+    });
+  }
+  return m;
 }
