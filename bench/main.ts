@@ -202,7 +202,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     log(`profiling ours at ${n} models`);
     await measure({ kind: 'ours', models: n, generator: o.generator }, o.timeoutS, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    profile = file ? summarizeProfile(join(dir, file), 25) : 'no profile written';
+    profile = file
+      ? `${summarizeProfile(join(dir, file), 25, 'synthesize')}\n\nWhole process:\n\n${summarizeProfile(join(dir, file), 10)}`
+      : 'no profile written';
   }
 
   const md = report(o, results, started, profile);
@@ -295,7 +297,7 @@ function report(o: Options, results: Results, started: Date, profile?: string): 
   }
   if (profile) {
     lines.push('');
-    lines.push(`### Profile of (a) at ${Math.max(...o.sizes)} models (top self time)`);
+    lines.push(`### Profile of (a) at ${Math.max(...o.sizes)} models (top self time, synth only, then the whole process)`);
     lines.push('');
     lines.push(profile);
   }

@@ -28,13 +28,36 @@ function location(url: string, line: number): string {
   return `${path}:${line + 1}`;
 }
 
-/** The top `top` functions by self time, with their share of the profile. */
-export function summarizeProfile(file: string, top = 20): string {
+/**
+ * The top `top` functions by self time, with their share of the profile.
+ * @param within only count samples below a call of the function of this name (e.g. `synthesize`); the share is
+ *   then of the time spent below it
+ */
+export function summarizeProfile(file: string, top = 20, within?: string): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inside = new Map<number, boolean>();
+  const isInside = (id: number): boolean => {
+    if (within === undefined) return true;
+    let r = inside.get(id);
+    if (r === undefined) {
+      const p = parent.get(id);
+      r = byId.get(id)!.callFrame.functionName === within || (p !== undefined && isInside(p));
+      inside.set(id, r);
+    }
+    return r;
+  };
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const total = profile.endTime - profile.startTime;
+  let below = 0;
+  profile.samples.forEach((id, i) => {
+    if (!isInside(id)) return;
+    below += profile.timeDeltas[i] ?? 0;
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const whole = profile.endTime - profile.startTime;
+  const total = within === undefined ? whole : below;
   const byFunction = new Map<string, number>();
   for (const [id, us] of self) {
     const n = byId.get(id)!;
@@ -43,7 +66,9 @@ export function summarizeProfile(file: string, top = 20): string {
   }
   const rows = [...byFunction.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
   const lines = [
-    `Total profiled: ${(total / 1e6).toFixed(2)} s (whole worker process: construct, synth, floor).`,
+    within === undefined
+      ? `Total profiled: ${(total / 1e6).toFixed(2)} s (whole worker process: construct, synth, floor).`
+      : `Below \`${within}\`: ${(total / 1e6).toFixed(2)} s of ${(whole / 1e6).toFixed(2)} s profiled (the rest: construct, floor); shares are of the former.`,
     '',
     '| self time | share | function | where |',
     '|---:|---:|---|---|',
@@ -56,5 +81,5 @@ export function summarizeProfile(file: string, top = 20): string {
 }
 
 if (require.main === module) {
-  process.stdout.write(summarizeProfile(process.argv[2], Number(process.argv[3] ?? 20)) + '\n');
+  process.stdout.write(summarizeProfile(process.argv[2], Number(process.argv[3] ?? 20), process.argv[4]) + '\n');
 }

@@ -36,7 +36,9 @@ const ensured = new WeakSet<Chart>();
  * the other charts of the pass take their share. A pass starts with a validation registered on the root of the
  * tree (validations run in pre-order, the root first, both in `app.synth()`/`chart.toJson()` and in
  * `lib/synth`), so objects added or changed between two synths are always seen. A chart validated twice without
- * a new pass (validations called by hand) starts a new pass too.
+ * a new pass (validations called by hand) starts a new pass too, and the pass is dropped once every guarded chart
+ * has taken its share. (Validating some charts by hand, changing the tree, then validating other charts by hand
+ * without a synth in between would show them the tree as it was: `Guardrails.check` always runs afresh.)
  */
 interface GuardrailsPass {
   /** The app's objects, rendered once. */
