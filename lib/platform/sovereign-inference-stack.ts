@@ -199,8 +199,12 @@ export class SovereignInferenceStack extends Construct {
   public readonly retrievalGrants: ReadonlyMap<string, VectorStoreGrant>;
   /** Resolved monitoring options. */
   public readonly monitoring: MonitoringOptions;
-  /** The capacity plan of all models so far (datacenter). */
+  /**
+   * The capacity plan of all models so far (datacenter): computed on first use after a model was added, and checked
+   * at synth (all models together must fit the pool; a model that cannot fit even alone fails `addModel` at once).
+   */
   public get plan(): CapacityPlan | undefined {
+    if (!this._plan && this.specs.length > 0 && this.props.pool) this._plan = this.props.pool.plan(this.specs);
     return this._plan;
   }
 
@@ -213,6 +217,19 @@ export class SovereignInferenceStack extends Construct {
   constructor(scope: Construct, id: string, props: SovereignInferenceStackProps) {
     super(scope, id);
     Guardrails.ensure(this);
+    // All models together must fit the pool: planned once per synth (not on every addModel).
+    this.node.addValidation({
+      validate: () => {
+        this._plan = undefined;
+        try {
+          void this.plan;
+          return [];
+        } catch (e) {
+          if (e instanceof ValidationError) return [e.message];
+          throw e;
+        }
+      },
+    });
     this.props = props;
     this.profile = props.profile ?? StackProfile.datacenter();
     this.monitoring = props.monitoring ?? DEFAULT_MONITORING;
@@ -491,14 +508,26 @@ export class SovereignInferenceStack extends Construct {
         // prefill pods hold the weights too: they need GPUs like decode replicas
         replicas: maxReplicas + (model.disaggregation ? model.disaggregation.prefillReplicas ?? 1 : 0),
       };
-      const plan = this.props.pool.plan([...this.specs, spec]);
-      const mine = plan.models.find((p) => p.name === model.name)!;
+      // A model's share (profile or tensor-parallel degree) depends on the model alone, so it is planned on its
+      // own here (a model that cannot fit the pool even alone fails at once); the packing of all models together
+      // is planned once, at synth (see `plan`). Re-planning every model on each addModel would be quadratic.
+      const index = this.specs.length;
+      let plan: CapacityPlan;
+      try {
+        plan = this.props.pool.plan([spec]);
+      } catch (e) {
+        if (e instanceof ValidationError && index > 0) {
+          throw new ValidationError(e.path, e.detail.replace(/^invalid models\[0\]\./, `invalid models[${index}].`));
+        }
+        throw e;
+      }
+      const mine = plan.models[0];
       tensorParallel = mine.share.tensorParallel;
       gpuRequest = mine.share.kind === PlacementKind.WHOLE
         ? { gpus: mine.share.tensorParallel }
         : (mine.share.profile !== undefined ? { profile: mine.share.profile } : {});
       this.specs.push(spec);
-      this._plan = plan;
+      this._plan = undefined;
     }
 
     const tenant = model.tenant;

@@ -271,7 +271,7 @@ export class MinioBucket extends Construct implements IBucket {
     ];
     addEnvOnce(this, workload, env, 'envPrefix', p);
 
-    const hash = shortHash(workload.node.path, 6);
+    const hash = shortHash(workload.node.path, 10);
     const flow = new NetworkFlow(this, `Allow-${sanitizeDns1123(workload.node.id) || 'workload'}-${hash}`, {
       name: stableName([this.slug, 's3', workload.node.id, hash], 54),
       from: workload.endpoint,

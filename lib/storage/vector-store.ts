@@ -237,7 +237,7 @@ export class VectorStore extends Construct implements IVectorStore {
   private flowFrom(workload: IWorkload, to: NetworkEndpoint, port: number): NetworkFlow {
     const existing = this.flows.get(workload);
     if (existing) return existing;
-    const hash = shortHash(workload.node.path, 6);
+    const hash = shortHash(workload.node.path, 10);
     const flow = new NetworkFlow(this, `Allow-${sanitizeDns1123(workload.node.id) || 'workload'}-${hash}`, {
       name: stableName([this.storeName, 'db', workload.node.id, hash], 54),
       from: workload.endpoint,

@@ -73,7 +73,7 @@ describe('SovereignInferenceStack with a pgvector VectorStore', () => {
     expect(grant.flows.length).toBe(1);
     const egressName = grant.flows[0].egress.metadata.name!;
     const ingressName = grant.flows[0].ingress.metadata.name!;
-    expect(egressName).toMatch(/^rag-db-retrieval-[0-9a-f]{6}-egress$/);
+    expect(egressName).toMatch(/^rag-db-retrieval-[0-9a-f]{10}-egress$/);
     const toStore = objects.filter((o) => o.kind === 'NetworkPolicy' && JSON.stringify(o.spec).includes('"cnpg.io/cluster":"rag"')
       && JSON.stringify(o.spec).includes('"sovereign-ai.dev/tenant":"claims"'));
     expect(toStore.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([`claims/${egressName}`, `vector/${ingressName}`]);

@@ -179,6 +179,19 @@ describe('bad input', () => {
     expect(err(() => build({}, (f) => [model(f, 'huge', 2000, { precision: Precision.BF16 })]))).toBe(
       'planner: invalid models[0].paramsBillions: 2000. Allowed: a model whose replica fits one node of 8 x H100-80GB (576 GiB usable); "huge" needs 4130.3 GiB (weights 3725.3 + KV cache 31.5 + overhead 373.5), i.e. a tensor-parallel group of 64 H100-80GB GPUs in one node: needs 56 more H100-80GB GPUs per node (64 per node; tensor-parallel degrees are powers of two dividing the GPUs per node). Fix: use a lower precision (fp8, int4), a shorter context or fewer concurrent sequences, or nodes with more or larger GPUs');
   });
+  test('a later model that cannot fit alone names its own index', () => {
+    expect(err(() => build({}, (f) => [model(f, 'small', 8), model(f, 'huge', 2000, { precision: Precision.BF16 })]))).toMatch(
+      /^planner: invalid models\[1\]\.paramsBillions: 2000\. Allowed: a model whose replica fits one node/);
+  });
+  test('models that fit alone but not together fail synth with the planner message', () => {
+    const f = fixture();
+    const stack = new SovereignInferenceStack(f.chart, 'Serving', baseProps(f, { auditBucket: f.audit }));
+    // each 70B bf16 replica needs a tensor-parallel group of 4 H100s: 3 + 2 replicas need 20 GPUs, the pool has 16
+    stack.addModel(model(f, 'a', 70, { precision: Precision.BF16, replicas: 3 }));
+    stack.addModel(model(f, 'b', 70, { precision: Precision.BF16, replicas: 2 }));
+    expect(() => Testing.synth(f.chart)).toThrow(/planner: inventory too small: .*needs 4 more H100-80GB GPUs/);
+    expect(() => stack.plan).toThrow(/^planner: inventory too small/);
+  });
   test('image tag without digest', () => {
     expect(err(() => build({ images: { modelServer: ContainerImage.fromReference(`${REGISTRY}/vllm/vllm-openai:v0.11.0`), endpointPicker: image('epp') } }))).toBe(
       'test/Serving: invalid images.modelServer: "registry.test.internal/vllm/vllm-openai:v0.11.0". Allowed: an image pinned by digest (`<registry>/<path>@sha256:<64 hex>`). Fix: use ContainerImage.fromRegistry(registry, repository, digest), or ContainerImage.unpinned(reference, { reason }) to opt out explicitly.');

@@ -75,7 +75,7 @@ describe('PlusWorkload', () => {
     expect(d.spec.selector).toEqual({ matchLabels: { [ADDR]: 'test-Server-c8493d2a' } });
     expect(d.spec.template.spec.containers.map((c: any) => c.env)).toEqual([MODELS_READ_ENV]);
     expect(policies(objects, 'models-s3-server-').map((o: any) => o.metadata.name)).toEqual([
-      expect.stringMatching(/^models-s3-server-[0-9a-f]{6}-egress$/), expect.stringMatching(/^models-s3-server-[0-9a-f]{6}-ingress$/),
+      expect.stringMatching(/^models-s3-server-[0-9a-f]{10}-egress$/), expect.stringMatching(/^models-s3-server-[0-9a-f]{10}-ingress$/),
     ]);
     expectS3Edge(objects, 'models-s3-server-', 'team-a', d.spec.selector.matchLabels);
     // No NetworkPolicy of the grant selects anything broader than the Deployment's pods.
