@@ -23,9 +23,7 @@ export function constructPlatformConfig(models: number): ReferencePlatformConfig
     memoryGiB: MODELS_PER_TENANT * 128,
   }));
   const catalog = Array.from({ length: models }, (_, i): ReferenceModelConfig => ({
-    // 4 digits: with 5 (model-02881 and model-02989) two model servers get the same 24-bit hash in MinioBucket's
-    // grant ids at 3,000 models (a name collision in lib/storage, see BENCHMARKS.md)
-    name: `model-${String(i).padStart(4, '0')}`,
+    name: `model-${String(i).padStart(5, '0')}`,
     tenant: tenants[Math.floor(i / MODELS_PER_TENANT)].name,
     ...sizes[i % sizes.length],
     minReplicas: 1,

@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { renderApiObject } from '../synth/render-cache';
 import { PolicyEngine, PolicyOptions, validatePolicyOptions } from './engine';
 import { PodSecurityPack, PodSecurityVersion } from './pod-security-pack';
 import { ReliabilityPack } from './reliability-pack';
@@ -34,8 +35,9 @@ const ensured = new WeakSet<Chart>();
  * Guardrails are run once per app and validation pass: the first chart validation of a pass renders every object
  * of the app once, runs the packs once per distinct set of effective options, and splits the findings by chart;
  * the other charts of the pass take their share. A pass starts with a validation registered on the root of the
- * tree (validations run in pre-order, the root first, both in `app.synth()`/`chart.toJson()` and in
- * `lib/synth`), so objects added or changed between two synths are always seen. A chart validated twice without
+ * tree (the root's validations run before the charts': in pre-order in `app.synth()`/`chart.toJson()`, and in
+ * `lib/synth` after every other construct's validations, root then charts), so objects added or changed between
+ * two synths are always seen. A chart validated twice without
  * a new pass (validations called by hand) starts a new pass too, and the pass is dropped once every guarded chart
  * has taken its share. (Validating some charts by hand, changing the tree, then validating other charts by hand
  * without a synth in between would show them the tree as it was: `Guardrails.check` always runs afresh.)
@@ -170,7 +172,7 @@ function checkInPass(chart: Chart, state: RootState): PolicyReport | undefined {
     const options = Guardrails.optionsFor(chart);
     if (options.enabled === false) return undefined;
     const engine = engineFor(chart, options); // validates the options, naming this chart
-    const rendered = (pass.rendered ??= renderApp(App.of(chart)));
+    const rendered = (pass.rendered ??= renderApp(App.of(chart), true));
     const key = optionsKey(options);
     let shared = pass.byOptions.get(key);
     if (!shared) {
@@ -189,8 +191,12 @@ function engineFor(chart: Chart, options: GuardrailsOptions): PolicyEngine {
   return new PolicyEngine({ ...options, packs }, chart.node.path);
 }
 
-/** Every ApiObject of the app rendered once (objects that fail to render are left to synth to report). */
-function renderApp(app: App): RenderedApp {
+/**
+ * Every ApiObject of the app rendered once (objects that fail to render are left to synth to report). With
+ * `shared`, during a `lib/synth` synthesis, the rendering is the one the synthesis writes (each object is
+ * rendered once per synthesis); the packs only read it.
+ */
+function renderApp(app: App, shared = false): RenderedApp {
   const objects: PolicyObject[] = [];
   const chartOf = new Map<string, Chart>();
   const counts = new Map<Chart, number>();
@@ -198,7 +204,7 @@ function renderApp(app: App): RenderedApp {
     if (!(c instanceof ApiObject)) continue;
     let manifest: Manifest;
     try {
-      manifest = c.toJson() as Manifest;
+      manifest = (shared ? renderApiObject(c) : c.toJson()) as Manifest;
     } catch {
       continue; // synth reports the serialization error itself
     }

@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'fs';
 import { join } from 'path';
 import { ApiObject, App, Chart, Yaml, YamlOutputType } from 'cdk8s';
 import { PreparedChart, PrepareTimings, prepareApp } from './prepare';
+import { openRenderCache, takeRendered } from './render-cache';
 
 /** A rendered Kubernetes object, as `ApiObject.toJson()` returns it. */
 export interface SynthesizedObject {
@@ -88,6 +89,59 @@ export function recordsConstructMetadata(app: App): boolean {
   return process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
 }
 
+/** What `Yaml.stringify` puts between two documents. */
+const DOCUMENT_SEPARATOR = '---\n';
+
+/** Bytes of YAML gathered before a write. */
+const CHUNK_BYTES = 1 << 16;
+
+/** A file written in chunks of about `CHUNK_BYTES` (UTF-8), created or truncated as `writeFileSync` does. */
+class ChunkedWriter {
+  /** Bytes written so far. */
+  public bytes = 0;
+  private readonly fd: number;
+  private pending: string[] = [];
+  private pendingLength = 0;
+
+  constructor(private readonly path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  public write(text: string): void {
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= CHUNK_BYTES) this.flush();
+  }
+
+  public close(): void {
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+
+  /** Closes and removes the file (after a failure). */
+  public abort(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    rmSync(this.path, { force: true });
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const data = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
+    this.pendingLength = 0;
+    let offset = 0;
+    while (offset < data.length) offset += writeSync(this.fd, data, offset, data.length - offset);
+    this.bytes += data.length;
+  }
+}
+
 function resourceFileName(object: SynthesizedObject): string {
   return `${object.kind}.${object.metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
 }
@@ -98,7 +152,9 @@ function resourceFileName(object: SynthesizedObject): string {
  * resolution) and then each chart is serialized, so the cost is linear in the size of the app whatever the
  * chart layout. A failing validation throws the same error as `app.synth()`, before any file is written.
  *
- * Files are written chart by chart, so the YAML of the whole app is never held in memory at once.
+ * Files are written object by object: each object is rendered, turned into YAML and dropped before the next,
+ * and the YAML goes out in chunks of about 1 MiB, so neither the rendered objects of a chart nor the YAML of a
+ * file are ever held in memory at once (a file left half-written by an object that fails to render is removed).
  */
 export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesizeResult {
   const outdir = options.outdir ?? app.outdir;
@@ -106,6 +162,16 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
   const outputType = options.yamlOutputType ?? app.yamlOutputType;
   const recordMetadata = options.recordConstructMetadata ?? recordsConstructMetadata(app);
 
+  // Objects rendered by the policy packs during validation are written from that rendering (see render-cache).
+  const closeRenderCache = openRenderCache();
+  try {
+    return write(app, outdir, extension, outputType, recordMetadata);
+  } finally {
+    closeRenderCache();
+  }
+}
+
+function write(app: App, outdir: string, extension: string, outputType: YamlOutputType, recordMetadata: boolean): SynthesizeResult {
   const tStart = performance.now();
   mkdirSync(outdir, { recursive: true });
   const prepared = prepareApp(app);
@@ -118,46 +184,78 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
   let bytes = 0;
   const files: string[] = [];
 
-  const render = (apiObjects: readonly ApiObject[]): SynthesizedObject[] => {
+  const render = (o: ApiObject): SynthesizedObject => {
     const t = performance.now();
-    const objects = apiObjects.map((o) => o.toJson() as SynthesizedObject);
+    const object = takeRendered(o) as SynthesizedObject;
     renderMs += performance.now() - t;
-    objectCount += objects.length;
-    return objects;
+    objectCount++;
+    return object;
   };
-  const save = (file: string, docs: readonly SynthesizedObject[]): void => {
+  /**
+   * Writes the objects as one multi-document YAML file, object by object: each object is rendered, turned into
+   * YAML and dropped before the next one, and the YAML goes out in chunks, so neither the chart's rendered
+   * objects nor its whole YAML are ever held at once. The bytes are those of `Yaml.stringify(...objects)`
+   * (each document rendered alone, joined with `---\n`). A file left half-written by a failing object is removed.
+   */
+  const save = (file: string, groups: ReadonlyArray<readonly ApiObject[]>): void => {
+    const out = new ChunkedWriter(file);
+    let ok = false;
+    try {
+      let first = true;
+      for (const apiObjects of groups) {
+        for (const o of apiObjects) {
+          const object = render(o);
+          const t0 = performance.now();
+          const doc = Yaml.stringify(object);
+          const t1 = performance.now();
+          if (!first) out.write(DOCUMENT_SEPARATOR);
+          out.write(doc);
+          first = false;
+          writeMs += performance.now() - t1;
+          yamlMs += t1 - t0;
+        }
+      }
+      const t = performance.now();
+      out.close();
+      writeMs += performance.now() - t;
+      ok = true;
+    } finally {
+      if (!ok) out.abort();
+    }
+    bytes += out.bytes;
+    files.push(file);
+  };
+  /** Writes one object to its own file. */
+  const saveOne = (file: (object: SynthesizedObject) => string, o: ApiObject): void => {
+    const object = render(o);
     const t0 = performance.now();
-    const data = Yaml.stringify(...docs);
+    const data = Yaml.stringify(object);
     const t1 = performance.now();
-    writeFileSync(file, data, { encoding: 'utf8' });
+    const path = file(object);
+    writeFileSync(path, data, { encoding: 'utf8' });
     writeMs += performance.now() - t1;
     yamlMs += t1 - t0;
     bytes += Buffer.byteLength(data, 'utf8');
-    files.push(file);
+    files.push(path);
   };
 
   switch (outputType) {
-    case YamlOutputType.FILE_PER_APP: {
-      const all: SynthesizedObject[] = [];
-      for (const c of prepared.charts) {
-        for (const o of render(c.apiObjects)) all.push(o);
-      }
-      if (prepared.charts.length > 0) save(join(outdir, `app${extension}`), all);
+    case YamlOutputType.FILE_PER_APP:
+      if (prepared.charts.length > 0) save(join(outdir, `app${extension}`), prepared.charts.map((c) => c.apiObjects));
       break;
-    }
     case YamlOutputType.FILE_PER_CHART:
-      for (const c of prepared.charts) save(join(outdir, c.fileName + extension), render(c.apiObjects));
+      for (const c of prepared.charts) save(join(outdir, c.fileName + extension), [c.apiObjects]);
       break;
     case YamlOutputType.FILE_PER_RESOURCE:
       for (const c of prepared.charts) {
-        for (const o of render(c.apiObjects)) save(join(outdir, resourceFileName(o) + extension), [o]);
+        for (const o of c.apiObjects) saveOne((object) => join(outdir, resourceFileName(object) + extension), o);
       }
       break;
     case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
       for (const c of prepared.charts) {
         const dir = join(outdir, c.fileName);
         mkdirSync(dir, { recursive: true });
-        for (const o of render(c.apiObjects)) save(join(dir, resourceFileName(o) + extension), [o]);
+        for (const o of c.apiObjects) saveOne((object) => join(dir, resourceFileName(object) + extension), o);
       }
       break;
     default:
