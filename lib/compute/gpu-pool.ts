@@ -57,9 +57,15 @@ export interface GpuPoolProps {
    * @see https://docs.nvidia.com/datacenter/tesla/mig-user-guide/
    */
   readonly product: GpuProduct;
-  /** Number of GPU nodes. */
+  /**
+   * Number of GPU nodes.
+   * @see https://kueue.sigs.k8s.io/docs/concepts/resource_flavor/
+   */
   readonly nodes: number;
-  /** GPUs on each node (tensor-parallel groups never span nodes). */
+  /**
+   * GPUs on each node (tensor-parallel groups never span nodes).
+   * @see https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/#resources
+   */
   readonly gpusPerNode: number;
   /**
    * How devices are shared between workloads.
@@ -73,7 +79,11 @@ export interface GpuPoolProps {
    * @default GpuAllocationMode.DRA
    */
   readonly allocation?: GpuAllocationMode;
-  /** Name of the pool: prefix of the cluster-scoped objects (DeviceClasses, Kueue objects). @default - derived from the construct id */
+  /**
+   * Name of the pool: prefix of the cluster-scoped objects (DeviceClasses, Kueue objects).
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/dynamic-resource-allocation/#deviceclass
+   * @default - derived from the construct id
+   */
   readonly name?: string;
   /**
    * Labels of the pool's nodes: node affinity of attached pods and `nodeLabels` of the Kueue ResourceFlavor.
@@ -94,7 +104,11 @@ export interface GpuPoolProps {
    * @default true
    */
   readonly kueue?: boolean;
-  /** Kueue cohort that the tenants' ClusterQueues share (borrowing happens inside it). @default - the pool name */
+  /**
+   * Kueue cohort that the tenants' ClusterQueues share (borrowing happens inside it).
+   * @see https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/#cohort
+   * @default - the pool name
+   */
   readonly cohort?: string;
   /**
    * Kueue WorkloadPriorityClasses of the pool.
@@ -102,9 +116,17 @@ export interface GpuPoolProps {
    * @default [WorkloadPriority.PRODUCTION_INFERENCE, WorkloadPriority.BATCH]
    */
   readonly priorities?: readonly WorkloadPriority[];
-  /** CPU cores per node available to workloads (checks CPU quotas). @default - CPU quotas are not checked against the inventory */
+  /**
+   * CPU cores per node available to workloads (checks CPU quotas).
+   * @see https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/#resources
+   * @default - CPU quotas are not checked against the inventory
+   */
   readonly cpuPerNode?: number;
-  /** Memory per node available to workloads, GiB (checks memory quotas). @default - memory quotas are not checked */
+  /**
+   * Memory per node available to workloads, GiB (checks memory quotas).
+   * @see https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/#resources
+   * @default - memory quotas are not checked
+   */
   readonly memoryGiBPerNode?: number;
   /**
    * Share of device memory a model server may use, for {@link GpuPool.plan} (vLLM `--gpu-memory-utilization`).
@@ -118,15 +140,32 @@ export interface GpuPoolProps {
 export interface GpuTenantProps {
   /** Tenant name (DNS-1123 label). */
   readonly tenant: string;
-  /** Namespace of the tenant's workloads (gets the LocalQueue; the ClusterQueue admits only this namespace). */
+  /**
+   * Namespace of the tenant's workloads (gets the LocalQueue; the ClusterQueue admits only this namespace).
+   * @see https://kueue.sigs.k8s.io/docs/concepts/local_queue/
+   */
   readonly namespace: string;
-  /** Nominal GPU quota (devices). Give this or `gpuMemoryGiB`. @default - no GPU-count quota */
+  /**
+   * Nominal GPU quota (devices). Give this or `gpuMemoryGiB`.
+   * @see https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/#resources
+   * @default - no GPU-count quota
+   */
   readonly gpus?: number;
-  /** Nominal GPU memory quota in GiB (for memory-share pools). @default - no GPU-memory quota */
+  /**
+   * Nominal GPU memory quota in GiB (for memory-share pools).
+   * @see https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/#resources
+   * @default - no GPU-memory quota
+   */
   readonly gpuMemoryGiB?: number;
-  /** CPU quota in cores. */
+  /**
+   * CPU quota in cores.
+   * @see https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/#resources
+   */
   readonly cpu: number;
-  /** Memory quota in GiB. */
+  /**
+   * Memory quota in GiB.
+   * @see https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/#resources
+   */
   readonly memoryGiB: number;
   /**
    * GPUs the tenant may borrow from unused quota of the cohort.
@@ -158,7 +197,11 @@ export interface GpuTenantQueue {
 
 /** Options of {@link GpuPool.attachToWorkload}. */
 export interface AttachToWorkloadOptions {
-  /** Containers that use the GPUs. @default - all containers of the workload */
+  /**
+   * Containers that use the GPUs.
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/dynamic-resource-allocation/#resourceclaims-and-resourceclaimtemplates
+   * @default - all containers of the workload
+   */
   readonly containerNames?: readonly string[];
 }
 

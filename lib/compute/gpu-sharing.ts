@@ -18,17 +18,33 @@ export enum TimeSliceInterval {
 
 /** Options of {@link GpuSharing.timeSliced}. */
 export interface TimeSlicedOptions {
-  /** Time-slice length. @default TimeSliceInterval.DEFAULT */
+  /**
+   * Time-slice length.
+   * @see https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu
+   * @default TimeSliceInterval.DEFAULT
+   */
   readonly interval?: TimeSliceInterval;
-  /** Most claims the planner puts on one device (memory still has to fit). @default 4 */
+  /**
+   * Most claims the planner puts on one device (memory still has to fit).
+   * @see https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu
+   * @default 4
+   */
   readonly maxSharers?: number;
 }
 
 /** Options of {@link GpuSharing.mps}. */
 export interface MpsOptions {
-  /** Share of the SMs each MPS client may use, in percent (`defaultActiveThreadPercentage`). @default 50 */
+  /**
+   * Share of the SMs each MPS client may use, in percent (`defaultActiveThreadPercentage`).
+   * @see https://docs.nvidia.com/deploy/mps/index.html
+   * @default 50
+   */
   readonly activeThreadPercentage?: number;
-  /** Device memory each client may pin, in GiB (`defaultPinnedDeviceMemoryLimit`). @default - no limit */
+  /**
+   * Device memory each client may pin, in GiB (`defaultPinnedDeviceMemoryLimit`).
+   * @see https://docs.nvidia.com/deploy/mps/index.html
+   * @default - no limit
+   */
   readonly pinnedMemoryLimitGiB?: number;
 }
 

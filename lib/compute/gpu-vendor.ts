@@ -21,17 +21,38 @@ export enum SharingKind {
 export interface GpuVendorProps {
   /** Display name, e.g. `NVIDIA`. */
   readonly name: string;
-  /** DRA driver name (also the attribute domain in CEL), e.g. `gpu.nvidia.com`. */
+  /**
+   * DRA driver name (also the attribute domain in CEL), e.g. `gpu.nvidia.com`.
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/dynamic-resource-allocation/
+   */
   readonly driver: string;
-  /** Extended resource name used without DRA, e.g. `nvidia.com/gpu`. */
+  /**
+   * Extended resource name used without DRA, e.g. `nvidia.com/gpu`.
+   * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources
+   */
   readonly extendedResource: string;
-  /** Node taint key that GPU nodes carry and GPU pods tolerate. @default - the extended resource name */
+  /**
+   * Node taint key that GPU nodes carry and GPU pods tolerate.
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+   * @default - the extended resource name
+   */
   readonly taintKey?: string;
-  /** Node label (key and value) that marks nodes with such GPUs. */
+  /**
+   * Node label (key and value) that marks nodes with such GPUs.
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/
+   */
   readonly nodeLabel: { readonly key: string; readonly value: string };
-  /** Sharing strategies the driver supports. @default [SharingKind.EXCLUSIVE] */
+  /**
+   * Sharing strategies the driver supports.
+   * @see https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu
+   * @default [SharingKind.EXCLUSIVE]
+   */
   readonly sharing?: readonly SharingKind[];
-  /** Opaque configuration apiVersion of the driver (for time-slicing / MPS), if any. @default - no opaque configuration */
+  /**
+   * Opaque configuration apiVersion of the driver (for time-slicing / MPS), if any.
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/dynamic-resource-allocation/
+   * @default - no opaque configuration
+   */
   readonly opaqueConfigApiVersion?: string;
 }
 
@@ -115,9 +136,16 @@ export interface GpuProductProps {
   readonly vendor: GpuVendor;
   /** Device memory in GiB. */
   readonly memoryGiB: number;
-  /** Lowercase substring of the driver's `productName` attribute that identifies the product in CEL. */
+  /**
+   * Lowercase substring of the driver's `productName` attribute that identifies the product in CEL.
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/dynamic-resource-allocation/#deviceclass
+   */
   readonly productNameMatch: string;
-  /** MIG profile names supported by the product (e.g. `['1g.10gb', '3g.40gb']`). @default - no MIG */
+  /**
+   * MIG profile names supported by the product (e.g. `['1g.10gb', '3g.40gb']`).
+   * @see https://docs.nvidia.com/datacenter/tesla/mig-user-guide/
+   * @default - no MIG
+   */
   readonly migProfiles?: readonly string[];
 }
 

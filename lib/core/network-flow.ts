@@ -15,11 +15,20 @@ export interface FlowPort {
 
 /** Props of {@link NetworkFlow}. */
 export interface NetworkFlowProps {
-  /** The pods that open connections. */
+  /**
+   * The pods that open connections.
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+   */
   readonly from: NetworkEndpoint;
-  /** The pods that accept them. */
+  /**
+   * The pods that accept them.
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+   */
   readonly to: NetworkEndpoint;
-  /** Allowed destination ports (at least one: a flow never allows all ports). */
+  /**
+   * Allowed destination ports (at least one: a flow never allows all ports).
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+   */
   readonly ports: readonly FlowPort[];
   /**
    * Short DNS-1123 name of the flow, used in the NetworkPolicy names

@@ -28,7 +28,11 @@ export interface RestrictedPodSecurityOptions {
 
 /** Options of {@link restrictedContainerSecurityContext}. */
 export interface RestrictedContainerSecurityOptions {
-  /** GID the container runs as (`runAsGroup`). @default - not set (the pod's runAsGroup applies) */
+  /**
+   * GID the container runs as (`runAsGroup`).
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+   * @default - not set (the pod's runAsGroup applies)
+   */
   readonly runAsGroup?: number;
 }
 

@@ -47,16 +47,27 @@ export class AutoscalingMetric {
 
 /** Props of {@link FederatedAutoscaler}. */
 export interface FederatedAutoscalerProps {
-  /** The workload to scale (a Deployment, StatefulSet or other object with a scale subresource): the model server. */
+  /**
+   * The workload to scale (a Deployment, StatefulSet or other object with a scale subresource): the model server.
+   * @see https://karmada.io/docs/userguide/autoscaling/federatedhpa
+   */
   readonly target: ApiObject;
   /**
    * Maximum replicas across all member clusters.
    * @see https://karmada.io/docs/userguide/autoscaling/federatedhpa
    */
   readonly maxReplicas: number;
-  /** Minimum replicas across all member clusters. @default 1 */
+  /**
+   * Minimum replicas across all member clusters.
+   * @see https://karmada.io/docs/userguide/autoscaling/federatedhpa
+   * @default 1
+   */
   readonly minReplicas?: number;
-  /** Metrics to scale on. @default [AutoscalingMetric.cpuUtilization(80)] */
+  /**
+   * Metrics to scale on.
+   * @see https://karmada.io/docs/userguide/autoscaling/federatedhpa
+   * @default [AutoscalingMetric.cpuUtilization(80)]
+   */
   readonly metrics?: readonly AutoscalingMetric[];
   /** Name of the FederatedHPA. @default - the target's name */
   readonly name?: string;

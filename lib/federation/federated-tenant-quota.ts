@@ -26,7 +26,10 @@ export interface QuotaResources {
 
 /** Props of {@link FederatedTenantQuota}. */
 export interface FederatedTenantQuotaProps {
-  /** The tenant namespace the quota applies to (in every member cluster). */
+  /**
+   * The tenant namespace the quota applies to (in every member cluster).
+   * @see https://karmada.io/docs/userguide/bestpractices/federated-resource-quota
+   */
   readonly namespace: string;
   /**
    * The tenant's total across all member clusters.
@@ -36,6 +39,7 @@ export interface FederatedTenantQuotaProps {
   /**
    * Fixed shares per cluster name (each becomes a ResourceQuota in that cluster). Each resource's shares must not
    * exceed the overall amount.
+   * @see https://karmada.io/docs/userguide/bestpractices/federated-resource-quota
    * @default - no static assignments (overall only)
    */
   readonly staticAssignments?: Readonly<Record<string, QuotaResources>>;

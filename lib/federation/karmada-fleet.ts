@@ -25,12 +25,14 @@ export interface KarmadaFleetProps {
   readonly clusters: readonly MemberCluster[];
   /**
    * The cluster label that carries a cluster's jurisdiction.
+   * @see https://karmada.io/docs/userguide/scheduling/propagation-policy#clusteraffinity
    * @default Labels.JURISDICTION (`sovereign-ai.dev/jurisdiction`)
    */
   readonly jurisdictionLabel?: string;
   /**
    * The jurisdiction data-bearing objects of every propagation on this fleet must stay in, unless a propagation
    * names its own.
+   * @see https://karmada.io/docs/userguide/scheduling/propagation-policy#clusteraffinity
    * @default - no fleet-wide residency constraint
    */
   readonly dataJurisdiction?: string;

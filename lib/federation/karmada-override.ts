@@ -43,6 +43,7 @@ export interface OverrideRule {
 export interface KarmadaOverrideProps extends ScopeOverrides {
   /**
    * The constructs whose objects the rules apply to (collected at synth).
+   * @see https://karmada.io/docs/userguide/scheduling/override-policy#resourceselectors
    * @default [] - add them with override()
    */
   readonly constructs?: readonly IConstruct[];
@@ -63,11 +64,13 @@ export interface KarmadaOverrideProps extends ScopeOverrides {
   readonly name?: string;
   /**
    * The jurisdiction data-bearing objects of the constructs must stay in: rules may not target clusters outside it.
+   * @see https://karmada.io/docs/userguide/scheduling/override-policy
    * @default - the fleet's dataJurisdiction; none without a fleet
    */
   readonly jurisdiction?: string;
   /**
    * The cluster label that carries the jurisdiction.
+   * @see https://karmada.io/docs/userguide/scheduling/override-policy
    * @default - the fleet's jurisdictionLabel, else Labels.JURISDICTION
    */
   readonly jurisdictionLabel?: string;

@@ -89,11 +89,13 @@ export interface KarmadaPropagationProps extends ScopeOverrides {
   /**
    * The jurisdiction data-bearing objects of these constructs must stay in (clusters labelled
    * `<jurisdictionLabel>=<jurisdiction>`).
+   * @see https://karmada.io/docs/userguide/scheduling/propagation-policy#clusteraffinity
    * @default - the fleet's dataJurisdiction; none without a fleet
    */
   readonly jurisdiction?: string;
   /**
    * The cluster label that carries the jurisdiction.
+   * @see https://karmada.io/docs/userguide/scheduling/propagation-policy#clusteraffinity
    * @default - the fleet's jurisdictionLabel, else Labels.JURISDICTION
    */
   readonly jurisdictionLabel?: string;

@@ -22,9 +22,17 @@ export enum LabelOperator {
 
 /** Options of a label-based placement. */
 export interface LabelPlacementOptions {
-  /** Further requirements on cluster labels. @default [] */
+  /**
+   * Further requirements on cluster labels.
+   * @see https://karmada.io/docs/userguide/scheduling/propagation-policy#clusteraffinity
+   * @default []
+   */
   readonly matchExpressions?: readonly ClusterLabelRequirement[];
-  /** Clusters to leave out even if they match. @default [] */
+  /**
+   * Clusters to leave out even if they match.
+   * @see https://karmada.io/docs/userguide/scheduling/propagation-policy#clusteraffinity
+   * @default []
+   */
   readonly exclude?: readonly string[];
 }
 

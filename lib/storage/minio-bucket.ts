@@ -20,7 +20,11 @@ export interface MinioBucketOptions {
    * @default - derived from the construct id
    */
   readonly bucketName?: string;
-  /** Object versioning (`mc version enable`). Required by object lock. @default true */
+  /**
+   * Object versioning (`mc version enable`). Required by object lock.
+   * @see https://min.io/docs/minio/linux/administration/object-management/object-versioning.html
+   * @default true
+   */
   readonly versioned?: boolean;
   /**
    * Object lock (WORM), set when the bucket is created (`spec.buckets[].objectLock`); it cannot be turned on later.
@@ -28,7 +32,11 @@ export interface MinioBucketOptions {
    * @default false
    */
   readonly objectLock?: boolean;
-  /** Default retention of new object versions; requires `objectLock`. @default - no default retention */
+  /**
+   * Default retention of new object versions; requires `objectLock`.
+   * @see https://min.io/docs/minio/linux/administration/object-management/object-retention.html
+   * @default - no default retention
+   */
   readonly retention?: BucketRetention;
   /**
    * Hard quota in GiB (`mc quota set --size`).
@@ -36,11 +44,16 @@ export interface MinioBucketOptions {
    * @default - no quota
    */
   readonly quotaGiB?: number;
-  /** Region the bucket is created in. @default - the server's region (`us-east-1` unless configured) */
+  /**
+   * Region the bucket is created in (the Tenant's `buckets[].region`) and that grants give clients (`AWS_REGION`).
+   * @see https://min.io/docs/minio/kubernetes/upstream/reference/operator-crd.html#tenantspec
+   * @default - no region on the Tenant's bucket entry (the server's region applies); grants give clients `us-east-1`
+   */
   readonly region?: string;
   /**
    * Prefix of the environment variable names a grant adds (`<prefix>AWS_ACCESS_KEY_ID`, ...). Give each bucket
    * granted to the same workload a distinct prefix.
+   * @see https://docs.aws.amazon.com/sdkref/latest/guide/environment-variables.html
    * @default '' (the standard AWS SDK names)
    */
   readonly envPrefix?: string;
@@ -48,7 +61,10 @@ export interface MinioBucketOptions {
 
 /** Props of {@link MinioBucket}. */
 export interface MinioBucketProps extends MinioBucketOptions {
-  /** The tenant that serves the bucket. */
+  /**
+   * The tenant that serves the bucket.
+   * @see https://min.io/docs/minio/kubernetes/upstream/reference/operator-crd.html#tenantspec
+   */
   readonly tenant: MinioTenant;
 }
 
@@ -127,7 +143,7 @@ export class MinioBucket extends Construct implements IBucket {
   public readonly retention?: BucketRetention;
   /** Quota in GiB, if any. */
   public readonly quotaGiB?: number;
-  /** Region used by clients. */
+  /** Region given to clients (`AWS_REGION` of grants): the `region` prop, else `us-east-1`. */
   public readonly region: string;
   /** Env var name prefix of grants. */
   public readonly envPrefix: string;

@@ -51,11 +51,20 @@ export interface KesEncryptionOptions {
   /**
    * Secret (in the tenant namespace) holding the KES server configuration (`server-config.yaml`, with the KMS
    * backend such as Vault and its credentials). Referenced by name only.
+   * @see https://min.io/docs/minio/kubernetes/upstream/operations/server-side-encryption.html
    */
   readonly configurationSecretName: string;
-  /** Name of the master key in the KMS used for server-side encryption. @default 'minio-default-key' */
+  /**
+   * Name of the master key in the KMS used for server-side encryption.
+   * @see https://min.io/docs/minio/kubernetes/upstream/operations/server-side-encryption.html
+   * @default 'minio-default-key'
+   */
   readonly keyName?: string;
-  /** KES replicas. @default 2 */
+  /**
+   * KES replicas.
+   * @see https://min.io/docs/minio/kubernetes/upstream/operations/server-side-encryption.html
+   * @default 2
+   */
   readonly replicas?: number;
 }
 
@@ -88,18 +97,46 @@ export interface MinioAuditWebhook {
 
 /** One server pool of a tenant. @see https://min.io/docs/minio/kubernetes/upstream/operations/install-deploy-manage/expand-minio-tenant.html */
 export interface MinioPoolOptions {
-  /** Pool name (DNS-1123 label, immutable). @default 'pool-<index>' */
+  /**
+   * Pool name (DNS-1123 label, immutable).
+   * @see https://min.io/docs/minio/kubernetes/upstream/reference/operator-crd.html#pool
+   * @default 'pool-<index>'
+   */
   readonly name?: string;
-  /** MinIO server pods in the pool (immutable once created). @default 4 */
+  /**
+   * MinIO server pods in the pool (immutable once created).
+   * @see https://min.io/docs/minio/kubernetes/upstream/reference/operator-crd.html#pool
+   * @default 4
+   */
   readonly servers?: number;
-  /** Volumes (PVCs) per server (immutable once created). @default 2 */
+  /**
+   * Volumes (PVCs) per server (immutable once created).
+   * @see https://min.io/docs/minio/kubernetes/upstream/reference/operator-crd.html#pool
+   * @default 2
+   */
   readonly volumesPerServer?: number;
-  /** Size of each volume, a Kubernetes quantity. @default '100Gi' */
+  /**
+   * Size of each volume, a Kubernetes quantity.
+   * @see https://min.io/docs/minio/kubernetes/upstream/reference/operator-crd.html#pool
+   * @default '100Gi'
+   */
   readonly volumeSize?: string;
-  /** StorageClass of the volumes. @default - the cluster's default StorageClass */
+  /**
+   * StorageClass of the volumes.
+   * @see https://min.io/docs/minio/kubernetes/upstream/reference/operator-crd.html#pool
+   * @default - the cluster's default StorageClass
+   */
   readonly storageClassName?: string;
-  /** CPU cores requested (and limited to) per server. @default 1 */
+  /**
+   * CPU cores requested (and limited to) per server.
+   * @see https://min.io/docs/minio/kubernetes/upstream/reference/operator-crd.html#pool
+   * @default 1
+   */
   readonly cpu?: number;
-  /** Memory in GiB requested (and limited to) per server. @default 4 */
+  /**
+   * Memory in GiB requested (and limited to) per server.
+   * @see https://min.io/docs/minio/kubernetes/upstream/reference/operator-crd.html#pool
+   * @default 4
+   */
   readonly memoryGiB?: number;
 }

@@ -50,7 +50,11 @@ export interface ResolvedMinioPool {
 export interface MinioTenantProps {
   /** Namespace of the tenant (created by the platform with PSA `restricted` labels and default-deny policies). @default 'minio' */
   readonly namespace?: string;
-  /** Tenant name (`metadata.name`, label value on every pod). @default - derived from the construct id */
+  /**
+   * Tenant name (`metadata.name`, label value on every pod).
+   * @see https://min.io/docs/minio/kubernetes/upstream/reference/operator-crd.html#tenantspec
+   * @default - derived from the construct id
+   */
   readonly tenantName?: string;
   /**
    * MinIO server image from your registry, pinned by digest (`ContainerImage.fromRegistry(...)`), or
@@ -64,15 +68,35 @@ export interface MinioTenantProps {
    * @see https://min.io/docs/minio/linux/reference/minio-mc.html
    */
   readonly clientImage: ContainerImage;
-  /** Server pools. @default - one pool of 4 servers with 2 volumes of 100Gi each */
+  /**
+   * Server pools.
+   * @see https://min.io/docs/minio/kubernetes/upstream/reference/operator-crd.html#tenantspec
+   * @default - one pool of 4 servers with 2 volumes of 100Gi each
+   */
   readonly pools?: readonly MinioPoolOptions[];
-  /** TLS. @default MinioTls.autoCert() */
+  /**
+   * TLS.
+   * @see https://min.io/docs/minio/kubernetes/upstream/operations/network-encryption.html
+   * @default MinioTls.autoCert()
+   */
   readonly tls?: MinioTls;
-  /** Server-side encryption through KES. @default - no SSE-KMS */
+  /**
+   * Server-side encryption through KES.
+   * @see https://min.io/docs/minio/kubernetes/upstream/operations/server-side-encryption.html
+   * @default - no SSE-KMS
+   */
   readonly encryption?: MinioEncryption;
-  /** Audit log webhook. @default - no audit webhook */
+  /**
+   * Audit log webhook.
+   * @see https://min.io/docs/minio/linux/operations/monitoring/minio-logging.html
+   * @default - no audit webhook
+   */
   readonly audit?: MinioAuditWebhook;
-  /** Let the operator add Prometheus scrape configuration (`spec.prometheusOperator`). @default false */
+  /**
+   * Let the operator add Prometheus scrape configuration (`spec.prometheusOperator`).
+   * @see https://min.io/docs/minio/kubernetes/upstream/reference/operator-crd.html#tenantspec
+   * @default false
+   */
   readonly prometheus?: boolean;
   /**
    * Secret (in the tenant namespace) with the `config.env` key (`export MINIO_ROOT_USER=...` /

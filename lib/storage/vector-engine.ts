@@ -32,11 +32,23 @@ export enum PgAuditClass {
  * @see https://github.com/pgvector/pgvector#hnsw
  */
 export interface HnswOptions {
-  /** Max connections per layer (2-100). @default 16 */
+  /**
+   * Max connections per layer (2-100).
+   * @see https://github.com/pgvector/pgvector#hnsw
+   * @default 16
+   */
   readonly m?: number;
-  /** Size of the candidate list while building (4-1000, at least 2 x m). @default 64 */
+  /**
+   * Size of the candidate list while building (4-1000, at least 2 x m).
+   * @see https://github.com/pgvector/pgvector#hnsw
+   * @default 64
+   */
   readonly efConstruction?: number;
-  /** Size of the candidate list while searching (1-1000). @default 40 */
+  /**
+   * Size of the candidate list while searching (1-1000).
+   * @see https://github.com/pgvector/pgvector#hnsw
+   * @default 40
+   */
   readonly efSearch?: number;
 }
 
@@ -49,23 +61,59 @@ export interface PgVectorOptions {
    * @see https://github.com/cloudnative-pg/postgres-containers
    */
   readonly image: ContainerImage;
-  /** PostgreSQL instances (1 primary + standbys). CloudNativePG creates the PodDisruptionBudgets. @default 3 */
+  /**
+   * PostgreSQL instances (1 primary + standbys). CloudNativePG creates the PodDisruptionBudgets.
+   * @see https://cloudnative-pg.io/documentation/current/cloudnative-pg.v1/#postgresql-cnpg-io-v1-ClusterSpec
+   * @default 3
+   */
   readonly instances?: number;
-  /** Volume size per instance, a Kubernetes quantity. @default '20Gi' */
+  /**
+   * Volume size per instance, a Kubernetes quantity.
+   * @see https://cloudnative-pg.io/documentation/current/cloudnative-pg.v1/#postgresql-cnpg-io-v1-ClusterSpec
+   * @default '20Gi'
+   */
   readonly storageSize?: string;
-  /** StorageClass of the volumes. @default - the cluster default */
+  /**
+   * StorageClass of the volumes.
+   * @see https://cloudnative-pg.io/documentation/current/cloudnative-pg.v1/#postgresql-cnpg-io-v1-ClusterSpec
+   * @default - the cluster default
+   */
   readonly storageClassName?: string;
-  /** Application database (and owner) name. @default 'app' */
+  /**
+   * Application database (and owner) name.
+   * @see https://cloudnative-pg.io/documentation/current/cloudnative-pg.v1/#postgresql-cnpg-io-v1-ClusterSpec
+   * @default 'app'
+   */
   readonly database?: string;
-  /** HNSW parameters. @default - pgvector defaults (m 16, ef_construction 64, ef_search 40) */
+  /**
+   * HNSW parameters.
+   * @see https://github.com/pgvector/pgvector#hnsw
+   * @default - pgvector defaults (m 16, ef_construction 64, ef_search 40)
+   */
   readonly hnsw?: HnswOptions;
-  /** pgaudit statement classes logged. @default [DDL, ROLE, WRITE] */
+  /**
+   * pgaudit statement classes logged.
+   * @see https://github.com/pgaudit/pgaudit#pgauditlog
+   * @default [DDL, ROLE, WRITE]
+   */
   readonly auditLog?: readonly PgAuditClass[];
-  /** CPU cores requested (and limited to) per instance. @default 1 */
+  /**
+   * CPU cores requested (and limited to) per instance.
+   * @see https://cloudnative-pg.io/documentation/current/cloudnative-pg.v1/#postgresql-cnpg-io-v1-ClusterSpec
+   * @default 1
+   */
   readonly cpu?: number;
-  /** Memory GiB requested (and limited to) per instance. @default 2 */
+  /**
+   * Memory GiB requested (and limited to) per instance.
+   * @see https://cloudnative-pg.io/documentation/current/cloudnative-pg.v1/#postgresql-cnpg-io-v1-ClusterSpec
+   * @default 2
+   */
   readonly memoryGiB?: number;
-  /** Extra `postgresql.parameters`. @default {} */
+  /**
+   * Extra `postgresql.parameters`.
+   * @see https://cloudnative-pg.io/documentation/current/cloudnative-pg.v1/#postgresql-cnpg-io-v1-ClusterSpec
+   * @default {}
+   */
   readonly parameters?: Readonly<Record<string, string>>;
   /**
    * Backup schedule (six-field cron with seconds, as CloudNativePG's ScheduledBackup expects). Used only with a
@@ -74,10 +122,15 @@ export interface PgVectorOptions {
    * @default '0 0 2 * * *'
    */
   readonly backupSchedule?: string;
-  /** Days of backups kept (`backup.retentionPolicy`). @default 30 */
+  /**
+   * Days of backups kept (`backup.retentionPolicy`).
+   * @see https://cloudnative-pg.io/documentation/current/backup/#retention-policies
+   * @default 30
+   */
   readonly backupRetentionDays?: number;
   /**
    * Secret key with the CA certificate of the object store's TLS endpoint (`barmanObjectStore.endpointCA`).
+   * @see https://cloudnative-pg.io/documentation/current/appendixes/object_stores/
    * @default - the system trust store of the image
    */
   readonly backupEndpointCA?: { readonly name: string; readonly key: string };
@@ -85,11 +138,22 @@ export interface PgVectorOptions {
 
 /** Options of {@link VectorEngine.lancedb}. */
 export interface LanceDbOptions {
-  /** The bucket holding the LanceDB tables. */
+  /**
+   * The bucket holding the LanceDB tables.
+   * @see https://lancedb.github.io/lancedb/guides/storage/
+   */
   readonly bucket: IBucket;
-  /** Object prefix of the tables in the bucket. @default - the store name */
+  /**
+   * Object prefix of the tables in the bucket.
+   * @see https://lancedb.github.io/lancedb/guides/storage/
+   * @default - the store name
+   */
   readonly prefix?: string;
-  /** Region clients send. @default 'us-east-1' */
+  /**
+   * Region clients send.
+   * @see https://lancedb.github.io/lancedb/guides/storage/
+   * @default 'us-east-1'
+   */
   readonly region?: string;
 }
 
