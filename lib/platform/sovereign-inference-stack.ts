@@ -49,15 +49,25 @@ export interface StackImages {
 
 /** Where Prometheus runs and how KEDA reaches it. */
 export interface MonitoringOptions {
-  /** The Prometheus server pods (they scrape model servers and pickers). */
+  /**
+   * The Prometheus server pods (they scrape model servers and pickers).
+   * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.Prometheus
+   */
   readonly prometheus: NetworkEndpoint;
-  /** URL KEDA queries. */
+  /** URL KEDA queries. @see https://keda.sh/docs/latest/scalers/prometheus/ */
   readonly prometheusAddress: string;
-  /** Labels Prometheus selects PodMonitors and PrometheusRules by. @default {} */
+  /**
+   * Labels Prometheus selects PodMonitors and PrometheusRules by (`podMonitorSelector`/`ruleSelector`).
+   * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusSpec
+   * @default {}
+   */
   readonly selectorLabels?: Readonly<Record<string, string>>;
 }
 
-/** Default monitoring: prometheus-operator's `prometheus-operated` in `monitoring`. */
+/**
+ * Default monitoring: prometheus-operator's `prometheus-operated` Service in `monitoring` (pods labelled
+ * `app.kubernetes.io/name: prometheus`), no selector labels.
+ */
 export const DEFAULT_MONITORING: MonitoringOptions = {
   prometheus: { namespace: 'monitoring', podSelector: { 'app.kubernetes.io/name': 'prometheus' } },
   prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090',
@@ -65,7 +75,7 @@ export const DEFAULT_MONITORING: MonitoringOptions = {
 
 /** Options of {@link SovereignInferenceStackProps.localAuditLog}. */
 export interface LocalAuditLogOptions {
-  /** Size of each tenant's audit volume, in GiB. @default 10 */
+  /** Size of each tenant's audit volume, in GiB. @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims @default 10 */
   readonly volumeGiB?: number;
 }
 
@@ -75,29 +85,45 @@ export interface InferenceModelProps {
   readonly name: string;
   /** Owning tenant (one of the stack's tenants). */
   readonly tenant: Tenant;
-  /** Where the weights come from. Public hubs are refused. */
+  /**
+   * Where the weights come from: a platform bucket (datacenter) or the local model volume (edge). Public hubs and
+   * plain URIs are refused.
+   * @default - none: `addModel` throws a ValidationError (the source must be given)
+   */
   readonly source?: ModelSource;
   /** Parameters in billions (planner). */
   readonly parametersBillions: number;
   /** Precision of the weights (planner). @default Precision.BF16 */
   readonly precision?: Precision;
-  /** Context length in tokens (planner, `--max-model-len`). @default 8192 */
+  /**
+   * Context length in tokens: sizes the KV cache in the planner and is passed to vLLM as `--max-model-len`.
+   * @see https://docs.vllm.ai/en/latest/configuration/engine_args.html
+   * @default - the planner assumes 8192 tokens; no `--max-model-len` (the model's own maximum)
+   */
   readonly contextLength?: number;
   /** Fixed replica count (>= 1); shorthand for minReplicas = maxReplicas. @default 1 */
   readonly replicas?: number;
-  /** Autoscaling lower bound (>= 1). @default replicas */
+  /** Autoscaling lower bound (>= 1). @default - `replicas`, else 1 */
   readonly minReplicas?: number;
-  /** Autoscaling upper bound (>= minReplicas). @default minReplicas */
+  /** Autoscaling upper bound (>= minReplicas). @default - the larger of `minReplicas` and `replicas` */
   readonly maxReplicas?: number;
-  /** Prefill/decode split (KServe engine). @default - none */
+  /**
+   * Prefill/decode split (KServe engine).
+   * @see https://kserve.github.io/website/docs/model-serving/generative-inference/llmisvc/llmisvc-overview
+   * @default - none
+   */
   readonly disaggregation?: DisaggregationOptions;
-  /** Request priority in the pool (llm-d InferenceObjective). @default - none */
+  /**
+   * Request priority in the pool (InferenceObjective).
+   * @see https://gateway-api-inference-extension.sigs.k8s.io/api-types/inferenceobjective/
+   * @default - none
+   */
   readonly priority?: number;
-  /** CPU cores per replica. @default 4 (datacenter), 2 (edge) */
+  /** CPU cores requested (and limited) per replica. @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/ @default 4 (datacenter), 2 (edge) */
   readonly cpu?: number;
-  /** Memory per replica in GiB. @default 32 (datacenter), 8 (edge) */
+  /** Memory requested (and limited) per replica, in GiB. @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/ @default 32 (datacenter), 8 (edge) */
   readonly memoryGiB?: number;
-  /** p95 latency objective in seconds (alert). @default 30 */
+  /** p95 latency objective in seconds (PrometheusRule alert, vLLM engines). @see https://prometheus-operator.dev/docs/developer/alerting/ @default 30 */
   readonly latencyP95Seconds?: number;
 }
 
@@ -109,7 +135,7 @@ export interface SovereignInferenceStackProps {
   readonly images: StackImages;
   /** The tenants whose models this stack serves. */
   readonly tenants: readonly Tenant[];
-  /** The GPU pool (datacenter profile). @default - none (edge) */
+  /** The GPU pool (datacenter profile): plans and attaches the models' GPUs. @default - none (edge) */
   readonly pool?: IPlanningGpuProvider;
   /** Profile. @default StackProfile.datacenter() */
   readonly profile?: StackProfile;
@@ -134,22 +160,27 @@ export interface SovereignInferenceStackProps {
   readonly vectorStore?: IRetrievalStore;
   /** Replicas of each tenant's retrieval API. @default 2 */
   readonly retrievalReplicas?: number;
-  /** Pods allowed to call the tenants' gateways. @default [] (nobody) */
+  /** Pods allowed to call the tenants' gateways (NetworkPolicy edges). @default [] (nobody) */
   readonly clients?: readonly NetworkEndpoint[];
-  /** GatewayClass of the tenants' Gateways. @default 'istio' */
+  /**
+   * GatewayClass of the tenants' Gateways.
+   * @see https://gateway-api-inference-extension.sigs.k8s.io/implementations/gateways/
+   * @default 'istio'
+   */
   readonly gatewayClassName?: string;
-  /** Monitoring. @default DEFAULT_MONITORING */
+  /** Where Prometheus runs and how KEDA reaches it. @default DEFAULT_MONITORING */
   readonly monitoring?: MonitoringOptions;
   /**
    * CIDRs of the Kubernetes API server endpoints (`kubectl get endpointslice kubernetes`). The endpoint pickers
    * watch pods through the API: this is their only egress outside pod-to-pod flows. Required with InferencePool
    * routing.
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
    * @default - none
    */
   readonly apiServerCidrs?: readonly string[];
-  /** API server port. @default 6443 */
+  /** API server port (egress NetworkPolicy of the endpoint pickers). @default 6443 */
   readonly apiServerPort?: number;
-  /** PriorityClass value of the model servers. @default 100000 */
+  /** PriorityClass value of the model servers. @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/#priorityclass @default 100000 */
   readonly priorityValue?: number;
 }
 

@@ -10,17 +10,17 @@ export enum StackProfileKind {
 
 /** Options of {@link StackProfile.edge}. */
 export interface EdgeProfileOptions {
-  /** Engine at the edge. @default ServingEngine.ollama() */
+  /** Engine at the edge (Ollama or vLLM CPU). @default ServingEngine.ollama() */
   readonly engine?: ServingEngine;
   /** StorageClass of the local model volume. @see https://github.com/rancher/local-path-provisioner @default 'local-path' */
   readonly storageClassName?: string;
-  /** Size of each tenant's local model volume, in GiB. @default 100 */
+  /** Size of each tenant's local model volume, in GiB. @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims @default 100 */
   readonly modelVolumeGiB?: number;
 }
 
 /** Options of {@link StackProfile.datacenter}. */
 export interface DatacenterProfileOptions {
-  /** Engine. @default ServingEngine.kserve() */
+  /** Engine in the datacenter (KServe or vLLM Deployments). @default ServingEngine.kserve() */
   readonly engine?: ServingEngine;
 }
 

@@ -12,13 +12,17 @@ export const POD_SECURITY_VERSION = 'v1.34';
 
 /** Props of {@link Tenant}. */
 export interface TenantProps {
-  /** Tenant name = namespace name (DNS-1123 label). @default - the construct id */
+  /**
+   * Tenant name = namespace name (DNS-1123 label).
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+   * @default - the construct id
+   */
   readonly name?: string;
-  /** CPU cores the tenant's pods may request (and limit) in total. */
+  /** CPU cores the tenant's pods may request (and limit) in total. @see https://kubernetes.io/docs/concepts/policy/resource-quotas/ */
   readonly cpuQuota: number;
-  /** Memory the tenant's pods may request (and limit) in total, in GiB. */
+  /** Memory the tenant's pods may request (and limit) in total, in GiB. @see https://kubernetes.io/docs/concepts/policy/resource-quotas/ */
   readonly memoryGiB: number;
-  /** Whole GPUs the tenant may use (ResourceQuota on `gpuQuotaResource`). @default 0 */
+  /** Whole GPUs the tenant may use (ResourceQuota on `gpuQuotaResource`). @see https://kubernetes.io/docs/concepts/policy/resource-quotas/ @default 0 */
   readonly gpuQuota?: number;
   /**
    * The quota resource that counts GPUs: `requests.nvidia.com/gpu` (extended resources) or, with DRA,
@@ -27,7 +31,7 @@ export interface TenantProps {
    * @default 'requests.nvidia.com/gpu'
    */
   readonly gpuQuotaResource?: string;
-  /** Maximum pods. @default 50 */
+  /** Maximum pods (ResourceQuota `pods`). @see https://kubernetes.io/docs/concepts/policy/resource-quotas/#object-count-quota @default 50 */
   readonly maxPods?: number;
   /**
    * Kueue ClusterQueue the tenant's LocalQueue points to (`kueue.x-k8s.io/v1beta2`).

@@ -26,6 +26,7 @@ export interface PolicyOptions {
   /**
    * Services (`namespace/name`) declared as ingress, allowed to be NodePort or LoadBalancer (besides those annotated
    * `sovereign-ai.dev/ingress: "true"`).
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types
    * @default - none
    */
   readonly ingressServices?: readonly string[];

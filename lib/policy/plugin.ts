@@ -30,15 +30,15 @@ export interface PolicyValidationContext {
 export interface PolicyValidationProps {
   /** Pack names. @default - pss-restricted, sovereignty, reliability */
   readonly packs?: readonly string[];
-  /** @default - not checked */
+  /** Registries images (and `oci://` model sources) may come from: hosts, optionally with a path prefix. @default - not checked */
   readonly approvedRegistries?: readonly string[];
-  /** @default - none */
+  /** CIDRs inside the platform: NetworkPolicy egress ipBlocks must lie within one of them. @see https://kubernetes.io/docs/concepts/services-networking/network-policies/ @default - none */
   readonly internalCidrs?: readonly string[];
-  /** @default - none */
+  /** Services (`namespace/name`) allowed to be NodePort or LoadBalancer. @see https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types @default - none */
   readonly ingressServices?: readonly string[];
-  /** @default - none */
+  /** Accepted findings (`{ruleId, reason, match?}`), each with a written reason. @default - none */
   readonly suppressions?: readonly Suppression[];
-  /** Kubernetes minor of the Pod Security version. @default - latest */
+  /** Kubernetes minor of the Pod Security version (e.g. 34). @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ @default - latest */
   readonly podSecurityVersion?: number;
 }
 
@@ -63,6 +63,7 @@ export class PolicyValidation {
     }, 'PolicyValidation');
   }
 
+  /** Runs the packs over the synthesized manifests and reports one violation per rule (cdk8s validation plugin entry). */
   public async validate(context: PolicyValidationContext): Promise<void> {
     const objects: PolicyObject[] = [];
     for (const file of context.manifests) {

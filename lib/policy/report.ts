@@ -37,6 +37,7 @@ export function formatFinding(f: Finding): string {
 
 /** The result of running packs over a set of objects. */
 export class PolicyReport {
+  /** Findings by severity, suppressed findings and objects checked. */
   public readonly counts: ReportCounts;
 
   constructor(

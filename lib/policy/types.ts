@@ -77,11 +77,11 @@ export interface Violation {
 
 /** Options the rules read (resolved: every field set). */
 export interface RuleOptions {
-  /** Registry hosts (optionally with a path prefix) images may come from; `undefined` = not checked. */
+  /** Registry hosts (optionally with a path prefix) images may come from. @default - not checked */
   readonly approvedRegistries?: readonly string[];
-  /** CIDRs that count as inside the platform for NetworkPolicy ipBlocks. */
+  /** CIDRs that count as inside the platform for NetworkPolicy ipBlocks. @see https://kubernetes.io/docs/concepts/services-networking/network-policies/ */
   readonly internalCidrs: readonly string[];
-  /** Services (`namespace/name`) declared as ingress: allowed to be NodePort/LoadBalancer. */
+  /** Services (`namespace/name`) declared as ingress: allowed to be NodePort/LoadBalancer. @see https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types */
   readonly ingressServices: readonly string[];
 }
 

@@ -30,7 +30,11 @@ export interface AuditLogShipperProps {
   readonly localVolume?: LocalAuditVolume;
   /** Vector image, pinned by digest. @see https://vector.dev/docs/reference/configuration/ */
   readonly image: ContainerImage;
-  /** Seconds a batch is buffered before it is written as one object. @default 60 */
+  /**
+   * Seconds a batch is buffered before it is written as one object (Vector sink `batch.timeout_secs`).
+   * @see https://vector.dev/docs/reference/configuration/sinks/aws_s3/
+   * @default 60
+   */
   readonly batchTimeoutSeconds?: number;
 }
 

@@ -19,17 +19,25 @@ export const EPP_METRICS_PORT = 9090;
 export interface EndpointPickerProps {
   /** Namespace (the model's tenant). */
   readonly namespace: string;
-  /** Name of the InferencePool the picker serves. */
+  /** Name of the InferencePool the picker serves. @see https://gateway-api-inference-extension.sigs.k8s.io/api-types/inferencepool/ */
   readonly poolName: string;
   /** Model name (labels). */
   readonly modelName: string;
-  /** The llm-d router (inference scheduler) image, pinned by digest. */
+  /** The llm-d router (inference scheduler) image, pinned by digest. @see https://github.com/llm-d/llm-d-inference-scheduler */
   readonly image: ContainerImage;
-  /** Use the prefill/decode scheduling profiles (disaggregated serving). @default false */
+  /**
+   * Use the prefill/decode scheduling profiles (disaggregated serving).
+   * @see https://llm-d.ai/docs/architecture/Components/disagg_prefill-decode
+   * @default false
+   */
   readonly disaggregated?: boolean;
-  /** Weight of the prefix-cache scorer relative to the queue scorer. @default 2 */
+  /**
+   * Weight of the prefix-cache scorer relative to the queue scorer.
+   * @see https://github.com/llm-d/llm-d-inference-scheduler
+   * @default 2
+   */
   readonly prefixCacheWeight?: number;
-  /** PriorityClass of the picker pods. @default - none */
+  /** PriorityClass of the picker pods. @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/#priorityclass @default - none */
   readonly priorityClassName?: string;
 }
 

@@ -14,10 +14,15 @@ export interface InferenceGatewayProps {
    * @default 'istio'
    */
   readonly gatewayClassName?: string;
-  /** Name of a `kubernetes.io/tls` Secret: adds an HTTPS listener on 443 terminating TLS. @default - HTTP listener only */
+  /**
+   * Name of a `kubernetes.io/tls` Secret: adds an HTTPS listener on 443 terminating TLS.
+   * @see https://gateway-api.sigs.k8s.io/guides/tls/
+   * @default - HTTP listener only
+   */
   readonly tlsSecretName?: string;
   /**
    * The gateway's data-plane pods, for NetworkPolicy edges.
+   * @see https://gateway-api.sigs.k8s.io/api-types/gateway/
    * @default - pods in `namespace` labelled `gateway.networking.k8s.io/gateway-name: <name>` (the automated deployment of Istio and kgateway)
    */
   readonly dataPlane?: NetworkEndpoint;

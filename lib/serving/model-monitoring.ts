@@ -6,15 +6,19 @@ import { Labels, MANAGED_BY } from '../core';
 export interface ModelMonitoringProps {
   /** Namespace (the model's tenant). */
   readonly namespace: string;
-  /** Model name (the `model_name` label of vLLM metrics). */
+  /** Model name (the `model_name` label of vLLM metrics). @see https://docs.vllm.ai/en/latest/design/metrics.html */
   readonly modelName: string;
-  /** Labels selecting the model server pods. */
+  /** Labels selecting the model server pods (PodMonitor selector). @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMonitor */
   readonly selectorLabels: Readonly<Record<string, string>>;
-  /** p95 end-to-end latency objective, in seconds. @default 30 */
+  /** p95 end-to-end latency objective, in seconds (alert threshold). @see https://prometheus-operator.dev/docs/developer/alerting/ @default 30 */
   readonly latencyP95Seconds?: number;
   /** Highest tolerated ratio of aborted requests over 10 minutes. @default 0.05 */
   readonly maxErrorRatio?: number;
-  /** Labels Prometheus uses to select rules and monitors (`ruleSelector`/`podMonitorSelector`). @default {} */
+  /**
+   * Labels Prometheus uses to select rules and monitors (`ruleSelector`/`podMonitorSelector`).
+   * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusSpec
+   * @default {}
+   */
   readonly prometheusSelectorLabels?: Readonly<Record<string, string>>;
 }
 

@@ -10,9 +10,9 @@ export interface ModelRouteProps {
   readonly namespace: string;
   /** Tenant name (labels). */
   readonly tenant: string;
-  /** Model name: the route matches `/models/<modelName>` and rewrites it to `/`. */
+  /** Model name: the route matches `/models/<modelName>` and rewrites it to `/`. @see https://gateway-api.sigs.k8s.io/api-types/httproute/ */
   readonly modelName: string;
-  /** The tenant's gateway the route attaches to. */
+  /** The tenant's gateway the route attaches to (`parentRefs`). @see https://gateway-api.sigs.k8s.io/api-types/httproute/ */
   readonly gateway: InferenceGateway;
   /** Labels selecting the model server pods. */
   readonly selectorLabels: Readonly<Record<string, string>>;
@@ -21,17 +21,22 @@ export interface ModelRouteProps {
   /**
    * Route through an `inference.networking.k8s.io/v1` InferencePool with the llm-d endpoint picker. When false the
    * route points at the model's Service directly (engines without vLLM metrics, e.g. Ollama).
+   * @see https://gateway-api-inference-extension.sigs.k8s.io/api-types/inferencepool/
    */
   readonly endpointPicker: boolean;
-  /** The endpoint-picker image (required when `endpointPicker`). @default - none */
+  /** The endpoint-picker image (required when `endpointPicker`). @see https://github.com/llm-d/llm-d-inference-scheduler @default - none */
   readonly pickerImage?: ContainerImage;
-  /** Prefill/decode scheduling profiles. @default false */
+  /** Prefill/decode scheduling profiles. @see https://llm-d.ai/docs/architecture/Components/disagg_prefill-decode @default false */
   readonly disaggregated?: boolean;
-  /** Priority of the model's requests in the pool (llm-d InferenceObjective). @default - no InferenceObjective */
+  /**
+   * Priority of the model's requests in the pool (InferenceObjective).
+   * @see https://gateway-api-inference-extension.sigs.k8s.io/api-types/inferenceobjective/
+   * @default - no InferenceObjective
+   */
   readonly priority?: number;
   /** Name of the Service when routing without a pool. @default modelName */
   readonly serviceName?: string;
-  /** PriorityClass of the picker pods. @default - none */
+  /** PriorityClass of the picker pods. @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/#priorityclass @default - none */
   readonly priorityClassName?: string;
 }
 

@@ -21,7 +21,7 @@ export const MAIN_CONTAINER = 'main';
 
 /** Prefill/decode disaggregation (llm-d): a separate prefill pool next to the decode pool. */
 export interface DisaggregationOptions {
-  /** Replicas of the prefill pool. @default 1 */
+  /** Replicas of the prefill pool. @see https://kserve.github.io/website/docs/model-serving/generative-inference/llmisvc/llmisvc-overview @default 1 */
   readonly prefillReplicas?: number;
 }
 
@@ -35,39 +35,52 @@ export interface ModelServerProps {
   readonly tenant: string;
   /** The serving engine. @see ServingEngine */
   readonly engine: ServingEngine;
-  /** The server image (vLLM, vLLM CPU or Ollama), pinned by digest. */
+  /** The server image (vLLM, vLLM CPU or Ollama), pinned by digest. @see https://docs.vllm.ai/en/latest/deployment/docker.html */
   readonly image: ContainerImage;
   /** Where the weights come from (already checked by the stack). */
   readonly source: ModelSource;
   /** GPUs: the pool and what each replica asks for (the planner's decision). @default - no GPUs (edge engines) */
   readonly gpu?: { readonly provider: IGpuProvider; readonly request: GpuRequest };
-  /** Tensor-parallel degree passed to vLLM (`--tensor-parallel-size`). @default 1 */
+  /** Tensor-parallel degree passed to vLLM (`--tensor-parallel-size`). @see https://docs.vllm.ai/en/latest/configuration/engine_args.html @default 1 */
   readonly tensorParallel?: number;
-  /** Maximum context length in tokens (`--max-model-len`). @default - the model's own maximum */
+  /** Maximum context length in tokens (`--max-model-len`). @see https://docs.vllm.ai/en/latest/configuration/engine_args.html @default - the model's own maximum */
   readonly contextLength?: number;
   /** Lower autoscaling bound (>= 1). @default 1 */
   readonly minReplicas?: number;
-  /** Upper autoscaling bound; equal to `minReplicas` means a fixed replica count. @default minReplicas */
+  /** Upper autoscaling bound; equal to `minReplicas` means a fixed replica count. @see https://keda.sh/docs/latest/concepts/scaling-deployments/ @default minReplicas */
   readonly maxReplicas?: number;
-  /** Queue length per replica (`vllm:num_requests_waiting`) above which KEDA adds a replica. @default 5 */
+  /**
+   * Queue length per replica (`vllm:num_requests_waiting`) above which KEDA adds a replica (Prometheus trigger
+   * `threshold`).
+   * @see https://keda.sh/docs/latest/scalers/prometheus/
+   * @default 5
+   */
   readonly targetQueueLength?: number;
-  /** Prometheus server KEDA queries for the vLLM metrics. @default 'http://prometheus-operated.monitoring.svc:9090' */
+  /**
+   * Prometheus server KEDA queries for the vLLM metrics (`serverAddress`).
+   * @see https://keda.sh/docs/latest/scalers/prometheus/
+   * @default 'http://prometheus-operated.monitoring.svc:9090'
+   */
   readonly prometheusAddress?: string;
-  /** CPU cores requested (and limited) per replica. @default 4 */
+  /** CPU cores requested (and limited) per replica. @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/ @default 4 */
   readonly cpu?: number;
-  /** Memory requested (and limited) per replica, in GiB. @default 32 */
+  /** Memory requested (and limited) per replica, in GiB. @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/ @default 32 */
   readonly memoryGiB?: number;
-  /** Shared memory (`/dev/shm`, for NCCL between tensor-parallel ranks), in GiB. @default 8 */
+  /** Shared memory (`/dev/shm`, for NCCL between tensor-parallel ranks), in GiB. @see https://kubernetes.io/docs/concepts/storage/volumes/#emptydir @default 8 */
   readonly sharedMemoryGiB?: number;
-  /** Prefill/decode split (KServe engine only). @default - no split */
+  /** Prefill/decode split (KServe engine only). @see https://kserve.github.io/website/docs/model-serving/generative-inference/llmisvc/llmisvc-overview @default - no split */
   readonly disaggregation?: DisaggregationOptions;
-  /** ServiceAccount of the pods (no token is mounted). */
+  /** ServiceAccount of the pods (no token is mounted). @see https://kubernetes.io/docs/concepts/security/service-accounts/ */
   readonly serviceAccountName: string;
-  /** PriorityClass of the pods. @default - none */
+  /** PriorityClass of the pods. @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/#priorityclass @default - none */
   readonly priorityClassName?: string;
-  /** Gateway/route/pool the KServe router should use (names in the same namespace). @default - KServe defaults */
+  /**
+   * Gateway/route/pool the KServe router should use (names in the same namespace).
+   * @see https://kserve.github.io/website/docs/concepts/architecture/control-plane-llmisvc
+   * @default - KServe defaults
+   */
   readonly router?: { readonly gatewayName: string; readonly httpRouteName: string; readonly inferencePoolName: string };
-  /** PersistentVolumeClaim holding local weights (edge, `ModelSource.fromLocalVolume`). @default - none */
+  /** PersistentVolumeClaim holding local weights (edge, `ModelSource.fromLocalVolume`). @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims @default - none */
   readonly localVolumeClaimName?: string;
 }
 

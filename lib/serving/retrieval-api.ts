@@ -21,13 +21,13 @@ export interface RetrievalApiProps {
   readonly image: ContainerImage;
   /** HTTP port the service listens on (also the Service port). @default 8080 */
   readonly port?: number;
-  /** Replicas. @default 2 */
+  /** Replicas of the Deployment. @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/ @default 2 */
   readonly replicas?: number;
-  /** CPU cores requested (and limited) per replica. @default 1 */
+  /** CPU cores requested (and limited) per replica. @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/ @default 1 */
   readonly cpu?: number;
-  /** Memory requested (and limited) per replica, in GiB. @default 2 */
+  /** Memory requested (and limited) per replica, in GiB. @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/ @default 2 */
   readonly memoryGiB?: number;
-  /** HTTP path of the readiness and liveness probes. @default '/healthz' */
+  /** HTTP path of the readiness and liveness probes. @see https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/ @default '/healthz' */
   readonly healthPath?: string;
   /**
    * Base URL of the tenant's inference gateway (query embeddings and generation go through it); set as
@@ -35,9 +35,9 @@ export interface RetrievalApiProps {
    * @default - not set
    */
   readonly gatewayUrl?: string;
-  /** ServiceAccount of the pods (no token is mounted). */
+  /** ServiceAccount of the pods (no token is mounted). @see https://kubernetes.io/docs/concepts/security/service-accounts/ */
   readonly serviceAccountName: string;
-  /** PriorityClass of the pods. @default - none */
+  /** PriorityClass of the pods. @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/#priorityclass @default - none */
   readonly priorityClassName?: string;
 }
 

@@ -30,11 +30,13 @@ export interface SynthesizedChart {
 export interface SynthesizeOptions {
   /**
    * Directory to write the manifests into.
+   * @see https://cdk8s.io/docs/latest/reference/cdk8s/typescript/#appprops
    * @default - `app.outdir`
    */
   readonly outdir?: string;
   /**
    * Extension of the manifest files.
+   * @see https://cdk8s.io/docs/latest/reference/cdk8s/typescript/#appprops
    * @default - `app.outputFileExtension` (`.k8s.yaml`)
    */
   readonly outputFileExtension?: string;
@@ -46,6 +48,7 @@ export interface SynthesizeOptions {
   readonly yamlOutputType?: YamlOutputType;
   /**
    * Write `construct-metadata.json` (ApiObject name -> construct path), read by cdk8s validation plugins.
+   * @see https://cdk8s.io/docs/latest/reference/cdk8s/typescript/#appprops
    * @default - the app's setting (`recordConstructMetadata`, or `CDK8S_RECORD_CONSTRUCT_METADATA=true`, which
    * `cdk8s synth` sets when `cdk8s.yaml` lists validations)
    */
@@ -107,12 +110,14 @@ class ChunkedWriter {
     this.fd = openSync(path, 'w');
   }
 
+  /** Buffers `text`; writes the buffer once it holds `CHUNK_BYTES`. */
   public write(text: string): void {
     this.pending.push(text);
     this.pendingLength += text.length;
     if (this.pendingLength >= CHUNK_BYTES) this.flush();
   }
 
+  /** Writes what is buffered and closes the file. */
   public close(): void {
     try {
       this.flush();

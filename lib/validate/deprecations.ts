@@ -14,6 +14,10 @@ export interface CoreDeprecation {
   readonly replacement: string;
 }
 
+/**
+ * Built-in group/versions removed from Kubernetes, with the version that stopped serving them and the replacement.
+ * @see https://kubernetes.io/docs/reference/using-api/deprecation-guide/
+ */
 export const CORE_DEPRECATIONS: readonly CoreDeprecation[] = [
   { apiVersion: 'extensions/v1beta1', removedIn: '1.22', replacement: 'apps/v1 (workloads) or networking.k8s.io/v1 (Ingress, NetworkPolicy)' },
   { apiVersion: 'apps/v1beta1', removedIn: '1.16', replacement: 'apps/v1' },

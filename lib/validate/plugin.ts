@@ -17,11 +17,13 @@ import { defaultSchemaDir, validateFiles } from './validate';
 export interface ConformanceValidationProps {
   /**
    * Kubernetes version to check against (`1.34`, `1.36`, or exact `1.34.9`).
+   * @see https://kubernetes.io/releases/
    * @default '1.34'
    */
   readonly kubernetesVersion?: string;
   /**
-   * Schema directory (relative to the current directory).
+   * Schema directory (relative to the current directory), laid out as `kubernetes/<version>/openapi-v3` and `crds/`.
+   * @see https://kubernetes.io/docs/concepts/overview/kubernetes-api/#openapi-v3
    * @default $SOVEREIGN_SCHEMAS, else ../shared/schemas
    */
   readonly schemas?: string;
@@ -68,6 +70,7 @@ export class ConformanceValidation {
     this.schemaDir = props.schemas ? resolve(props.schemas) : defaultSchemaDir();
   }
 
+  /** Validates the synthesized manifests and reports one violation per distinct problem (cdk8s validation plugin entry). */
   public async validate(context: ConformanceValidationContext): Promise<void> {
     let problems: ConformanceProblem[];
     try {

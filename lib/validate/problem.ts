@@ -7,6 +7,7 @@ export interface ConformanceOptions {
   readonly schemaDir: string;
   /**
    * Kubernetes minor (`1.34`) or exact (`1.34.9`, `v1.34.9`) version; a minor picks the highest patch present.
+   * @see https://kubernetes.io/releases/
    * @default '1.34'
    */
   readonly kubernetesVersion?: string;
