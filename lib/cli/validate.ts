@@ -18,7 +18,7 @@ required fields, unknown or removed apiVersions/kinds are errors; deprecated ver
 
 options:
   --schemas DIR              schema directory with kubernetes/<version>/openapi-v3 and crds/
-                             (default: $SOVEREIGN_SCHEMAS, else ../shared/schemas)
+                             (default: $SOVEREIGN_SCHEMAS, else ./schemas)
   --kubernetes-version V     Kubernetes version, e.g. 1.34 or 1.36 (default: ${DEFAULT_KUBERNETES_VERSION})
   -h, --help                 show this help
 

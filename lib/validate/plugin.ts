@@ -4,7 +4,7 @@
  *   validations:
  *     - package: ./build/lib/validate/plugin.js
  *       class: ConformanceValidation
- *       properties: { kubernetesVersion: '1.34', schemas: ../shared/schemas }
+ *       properties: { kubernetesVersion: '1.34', schemas: path/to/schemas }
  *
  * The context is typed structurally (the cdk8s CLI is not a runtime dependency).
  * @see https://cdk8s.io/docs/latest/cli/synth/#validation-plugins
@@ -24,7 +24,7 @@ export interface ConformanceValidationProps {
   /**
    * Schema directory (relative to the current directory), laid out as `kubernetes/<version>/openapi-v3` and `crds/`.
    * @see https://kubernetes.io/docs/concepts/overview/kubernetes-api/#openapi-v3
-   * @default $SOVEREIGN_SCHEMAS, else ../shared/schemas
+   * @default $SOVEREIGN_SCHEMAS, else ./schemas
    */
   readonly schemas?: string;
 }

@@ -1,15 +1,19 @@
 import { readFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { resolve } from 'path';
 import type { ErrorObject } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { expandManifestPaths } from '../core/manifest-files';
 import { ConformanceOptions, ConformanceProblem, ROOT_PATH } from './problem';
 import { SchemaRegistry } from './schema-registry';
 
-/** `$SOVEREIGN_SCHEMAS`, else `../shared/schemas` relative to the current directory. */
+/**
+ * The schema directory used when none is given: `$SOVEREIGN_SCHEMAS`, else `schemas` in the current directory
+ * (laid out as `kubernetes/<version>/openapi-v3/*.json` and `crds/<project>/*.yaml`). The library ships no schemas:
+ * point it at a copy of the upstream files you keep (e.g. in the GitOps repo).
+ */
 export function defaultSchemaDir(): string {
   const env = process.env.SOVEREIGN_SCHEMAS;
-  return resolve(env && env.length > 0 ? env : join('..', 'shared', 'schemas'));
+  return resolve(env && env.length > 0 ? env : 'schemas');
 }
 
 /** Where an object came from, carried into its problems. */
