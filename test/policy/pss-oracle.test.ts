@@ -13,14 +13,16 @@ function oracleDir(): string | undefined {
 }
 
 const dir = oracleDir();
-const d = dir ? describe : describe.skip;
+if (!dir) process.stderr.write('NOTICE: Pod Security Admission fixtures not found beside the schema directory; the oracle test is skipped.\n');
+// Without the fixtures the suite is declared skipped; its body (which lists the fixture files) must not run.
+const d = dir ? describe : (name: string) => describe.skip(name, () => test.todo('upstream Pod Security Admission fixtures'));
 
 function load(file: string): Manifest[] {
   return parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => doc.toJS() as Manifest).filter((m) => m);
 }
 
 d('Pod Security Standards agree with the upstream fixtures', () => {
-  const root = dir ?? '';
+  const root = dir as string;
   const cases: Array<[string, string, number, string, string]> = [];
   for (const level of ['baseline', 'restricted']) {
     for (const version of readdirSync(join(root, level)).sort()) {
