@@ -4,19 +4,12 @@ import {
   architectureFor, CapacityPlan, CapacityRequest, estimateModelMemory, GpuProduct, GpuSharing, memoryPerGpu, ModelSpec,
   planCapacity, Precision, ShareKind, tensorParallelDegrees,
 } from '../../lib/compute';
+import { validationErrorOf } from '../support/errors';
 
 const GIB = 2 ** 30;
 const H100 = { product: GpuProduct.H100_80GB, nodes: 2, gpusPerNode: 8 };
 
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
+const errorOf = validationErrorOf;
 
 describe('estimateModelMemory', () => {
   test('weights + KV cache + overhead for Llama-3.1-8B in bf16 (literal formula)', () => {

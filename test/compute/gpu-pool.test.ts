@@ -1,12 +1,12 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { Chart } from 'cdk8s';
-import { ValidationError } from '../../lib/core/errors';
 import {
   GpuAllocationMode, GpuPool, GpuPoolProps, GpuProduct, GpuSharing, GpuVendor, KUEUE_PRIORITY_LABEL, KUEUE_QUEUE_LABEL,
   TimeSliceInterval, WorkloadPriority,
 } from '../../lib/compute';
 import { expectConformant } from '../support/conformance';
+import { validationErrorOf } from '../support/errors';
 
 const LABELS = { 'app.kubernetes.io/managed-by': 'sovereign-ai-platform', 'sovereign-ai.dev/component': 'gpu-pool' };
 const TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
@@ -36,15 +36,7 @@ function podSpec(): Record<string, any> {
   return { containers: [{ name: 'main', image: 'registry.local/vllm@sha256:' + 'a'.repeat(64) }, { name: 'sidecar', image: 'x' }] };
 }
 
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
+const errorOf = validationErrorOf;
 
 function noNulls(x: unknown, path = ''): void {
   if (x === null) throw new Error(`null at ${path}`);

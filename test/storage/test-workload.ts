@@ -54,11 +54,5 @@ export function expectNoSecretValues(objects: readonly any[]): void {
 }
 
 /** The message of the error `fn` throws (fails if it does not throw). */
-export function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
+/** The message of the error `fn` throws. */
+export { errorMessageOf as errorOf } from '../support/errors';

@@ -14,6 +14,7 @@ import {
   synthesizeYaml,
   toManifests,
 } from '../../lib/synth';
+import { errorMessageOf } from '../support/errors';
 
 /** Every file below `dir` (relative path -> content). */
 function readTree(dir: string): Record<string, string> {
@@ -333,14 +334,7 @@ describe('validation', () => {
     pair.node.addValidation({ validate: () => [] });
   };
 
-  function errorOf(fn: () => unknown): string {
-    try {
-      fn();
-    } catch (e) {
-      return (e as Error).message;
-    }
-    throw new Error('expected an error');
-  }
+  const errorOf = errorMessageOf;
 
   test('a failing validation fails synthesize() with the same message as app.synth(), and writes nothing', () => {
     const stockApp = new App({ outdir: tmp() });
